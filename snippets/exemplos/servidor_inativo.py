@@ -1,0 +1,12 @@
+import socket
+
+ENDERECO = ("127.0.0.1", 9999)
+
+with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as cliente:
+    cliente.settimeout(2)
+    try:
+        cliente.connect(ENDERECO)
+        print("Conectado ao servidor.")
+    except ConnectionRefusedError:
+        print("Erro: a conexão foi recusada. Verifique se o servidor está ativo.")
+        #> Erro: a conexão foi recusada. Verifique se o servidor está ativo.

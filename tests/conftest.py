@@ -1,0 +1,47 @@
+"""Fixtures shared by every test: the network guard and the snippet runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.loopback import guarded_network
+from tests.scenarios import SNIPPETS
+
+ROOT = SNIPPETS.parent
+
+# Snippets import each other (the recipes module) as a reader would, from
+# the folder they sit in.
+sys.path.insert(0, str(SNIPPETS))
+
+
+@pytest.fixture(autouse=True)
+def network_guard() -> Iterator[None]:
+    """Fail any test that reaches beyond loopback, even if the error was caught."""
+    with guarded_network() as network:
+        yield
+        violations = list(network.violations)
+    if violations:
+        pytest.fail("network outside loopback: " + "; ".join(violations), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built once per session with ``mkdocs build --strict``."""
+    site = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site

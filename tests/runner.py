@@ -1,0 +1,168 @@
+"""Run a snippet file the way the page says it runs, and check what it does."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import re
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pytest_examples import CodeExample, EvalExample
+from ruff.__main__ import find_ruff_bin
+
+from tests.loopback import mapped_ports
+from tests.scenarios import Run, Scenario
+
+PRINT_COMMENT = re.compile(r"^( *#)> ", re.MULTILINE)
+SPACED_PRINT_COMMENT = re.compile(r"^( *#) > ", re.MULTILINE)
+
+
+@dataclass
+class Outcome:
+    """What one run did."""
+
+    seconds: float
+    exception: BaseException | None
+    resource_warnings: list[str]
+
+
+def example_for(path: Path) -> CodeExample:
+    """The whole file as one pytest-examples example (updates rewrite the file)."""
+    return CodeExample.create(path.read_text(encoding="utf-8"), path=path)
+
+
+def configure(eval_example: EvalExample) -> None:
+    """Project lint settings (the rules themselves live in pyproject.toml)."""
+    eval_example.set_config(line_length=88, target_version="py310", ruff_line_length=88)
+
+
+@contextlib.contextmanager
+def _program_context(run: Run, real_ports: dict[int, int], name: str) -> Iterator[None]:
+    """argv, environment and ``__main__`` as a program started from a shell has."""
+    saved_argv, saved_main = sys.argv, sys.modules.get("__main__")
+    env = {key: value.format(port=real_ports) for key, value in run.env.items()}
+    saved_env = {key: os.environ.get(key) for key in env}
+    sys.argv = [name, *run.argv]
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        sys.argv = saved_argv
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_snippet(
+    eval_example: EvalExample, scenario: Scenario, run: Run, *, check_prints: bool
+) -> Outcome:
+    """Run ``scenario``'s file under ``run``; check or update its ``#>`` comments.
+
+    The run happens in this process (pytest-examples executes the file as
+    ``__main__``) with the documented ports mapped onto loopback situations.
+    """
+    example = example_for(scenario.path)
+    configure(eval_example)
+    exception: BaseException | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with (
+            mapped_ports(run.ports) as real_ports,
+            _program_context(run, real_ports, scenario.path.name),
+        ):
+            start = time.perf_counter()
+            try:
+                if not check_prints:
+                    eval_example.run(example)
+                elif eval_example.update_examples:
+                    eval_example.run_print_update(example)
+                    _write_updates_now(eval_example)
+                else:
+                    eval_example.run_print_check(example)
+            except (Exception, SystemExit) as exc:  # judged by the caller
+                exception = exc
+            seconds = time.perf_counter() - start
+        # The module is gone from sys.modules: collect it so an unclosed
+        # socket warns now, inside this run, and not in some later test.
+        gc.collect()
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    return Outcome(seconds, exception, leaks)
+
+
+def _write_updates_now(eval_example: EvalExample) -> None:
+    """Write updated ``#>`` comments at once, so the format check that runs
+    later in the session sees (and formats) the new file."""
+    for example in eval_example.to_update:
+        example.path.write_text(example.source, encoding="utf-8")
+    eval_example.to_update.clear()
+
+
+def judge(scenario: Scenario, run: Run, outcome: Outcome) -> None:
+    """Fail unless the outcome is what the page documents."""
+    exc = outcome.exception
+    if isinstance(exc, pytest.fail.Exception):
+        raise exc
+    if run.raises is None and exc is not None:
+        raise exc
+    if run.raises is not None and not isinstance(exc, run.raises):
+        pytest.fail(f"expected {run.raises.__name__}, got {exc!r}", pytrace=False)
+    if scenario.leaks:
+        assert outcome.resource_warnings, "documented leak produced no ResourceWarning"
+    else:
+        assert not outcome.resource_warnings, outcome.resource_warnings
+    if run.max_seconds is not None:
+        assert outcome.seconds <= run.max_seconds, f"took {outcome.seconds:.3f}s"
+    assert outcome.seconds >= run.min_seconds, f"took {outcome.seconds:.3f}s"
+
+
+def documented_output(path: Path) -> str:
+    """The output a page shows for the main run: the file's ``#>`` lines."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(
+        line.strip()[3:] for line in lines if line.strip().startswith("#> ")
+    )
+
+
+def ruff_format_check(path: Path, *, update: bool) -> None:
+    """``ruff format`` the file, keeping ``#>`` comments (ruff would space them)."""
+    source = path.read_text(encoding="utf-8")
+    spaced = PRINT_COMMENT.sub(r"\1 > ", source)
+    result = subprocess.run(
+        [
+            find_ruff_bin(),
+            "format",
+            # pytest-examples writes long outputs between triple single quotes;
+            # keep them (ruff check's Q000 still wants double quotes in code).
+            "--config",
+            "format.quote-style = 'preserve'",
+            "--stdin-filename",
+            str(path),
+            "-",
+        ],
+        input=spaced,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    formatted = SPACED_PRINT_COMMENT.sub(r"\1> ", result.stdout)
+    if formatted == source:
+        return
+    if update:
+        path.write_text(formatted, encoding="utf-8")
+        return
+    pytest.fail(
+        f"{path.name} is not ruff-formatted; run pytest --update-examples",
+        pytrace=False,
+    )

@@ -1,0 +1,83 @@
+"""How each snippet is run: which loopback situation sits behind each port.
+
+Every module in this package defines ``SCENARIOS``, a list of
+:class:`Scenario`; :data:`ALL` gathers them. One module per folder of
+``snippets/`` keeps contributions from colliding.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SNIPPETS = Path(__file__).resolve().parents[2] / "snippets"
+OUTPUTS = SNIPPETS / "saidas"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution of a snippet.
+
+    Attributes:
+        ports: documented port -> situation name (see ``tests/loopback.py``).
+        argv: command-line arguments (``sys.argv[1:]``) for the run.
+        env: environment variables for the run; ``{port[N]}`` is replaced by
+            the real port mapped from documented port ``N``.
+        raises: exception type the snippet is documented to end with.
+        max_seconds: upper bound of the documented timing class.
+        min_seconds: lower bound (e.g. a timeout that must be waited).
+    """
+
+    ports: Mapping[int, str] = field(default_factory=dict)
+    argv: Sequence[str] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    raises: type[BaseException] | None = None
+    max_seconds: float | None = None
+    min_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """How one file of ``snippets/`` is proven.
+
+    Attributes:
+        snippet: path relative to ``snippets/``.
+        main: the run whose output is the ``#>`` comments inside the file.
+            ``None`` for a module that is not a program (then ``tested_by``).
+        variants: other runs, by name; each one's output is recorded in
+            ``snippets/saidas/<snippet without .py>.<name>.txt`` and must
+            differ from the main output (the page shows both).
+        tested_by: test file (relative to ``tests/``) that exercises a module.
+        min_python: oldest Python the snippet runs on (skip below it).
+        leaks: the snippet is the documented *bad* pattern that leaks a
+            socket; the harness then requires the ``ResourceWarning``.
+    """
+
+    snippet: str
+    main: Run | None = field(default_factory=Run)
+    variants: Mapping[str, Run] = field(default_factory=dict)
+    tested_by: str | None = None
+    min_python: tuple[int, int] = (3, 10)
+    leaks: bool = False
+
+    @property
+    def path(self) -> Path:
+        return SNIPPETS / self.snippet
+
+    def output_path(self, variant: str) -> Path:
+        return OUTPUTS / f"{Path(self.snippet).with_suffix('')}.{variant}.txt"
+
+
+def _collect() -> list[Scenario]:
+    scenarios: list[Scenario] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        scenarios.extend(module.SCENARIOS)
+    return scenarios
+
+
+ALL: list[Scenario] = _collect()
+BY_SNIPPET: dict[str, Scenario] = {s.snippet: s for s in ALL}

@@ -1,0 +1,24 @@
+"""Scenarios for the seed pages: documentação, uso and exemplos."""
+
+from tests.scenarios import Run, Scenario
+
+INSTANT = 0.5  # seconds: a refusal on loopback takes well under a millisecond
+
+SCENARIOS = [
+    Scenario("documentacao/hierarquia.py"),
+    Scenario(
+        "uso/conectar.py",
+        main=Run(ports={8080: "refused"}, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={8080: "listening"})},
+    ),
+    Scenario(
+        "exemplos/servidor_inativo.py",
+        main=Run(ports={9999: "refused"}, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={9999: "listening"})},
+    ),
+    Scenario(
+        "exemplos/varias_excecoes.py",
+        main=Run(ports={8000: "refused"}, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={8000: "listening"})},
+    ),
+]

@@ -1,0 +1,87 @@
+"""What the Markdown sources include, read the way pymdownx.snippets reads it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+SNIPPETS = ROOT / "snippets"
+
+# `--8<-- "file"` or `--8<-- "file:section"`; a leading `;` escapes the line.
+INCLUDE = re.compile(r'^(?P<indent>\s*)(?P<escape>;?)-{1,}8<-{1,}\s+"(?P<spec>[^"]+)"')
+MKDOCSTRINGS = re.compile(r"^\s*:::\s+(?P<identifier>[\w.]+)")
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\n]*)$")
+PYTHON_LANGS = {"py", "python", "python3", "pycon", "py3"}
+
+
+@dataclass(frozen=True)
+class Include:
+    page: Path
+    line: int
+    path: str
+    section: str | None
+
+
+def markdown_sources() -> list[Path]:
+    """Every Markdown file that can include snippets (pages and included .md)."""
+    return sorted([*DOCS.rglob("*.md"), *SNIPPETS.rglob("*.md")])
+
+
+def includes(page: Path) -> list[Include]:
+    found = []
+    for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+        match = INCLUDE.match(line)
+        if match and not match["escape"]:
+            path, _, section = match["spec"].partition(":")
+            found.append(Include(page, number, path, section or None))
+    return found
+
+
+def documented_modules(page: Path) -> list[str]:
+    """Modules rendered by mkdocstrings (``::: module.function``) on ``page``."""
+    text = page.read_text(encoding="utf-8")
+    return [m["identifier"] for m in map(MKDOCSTRINGS.match, text.splitlines()) if m]
+
+
+def module_file(identifier: str) -> Path | None:
+    """The file under snippets/ that defines the module of ``identifier``."""
+    parts = identifier.split(".")
+    for end in range(len(parts), 0, -1):
+        base = SNIPPETS.joinpath(*parts[:end])
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.exists():
+                return candidate
+    return None
+
+
+def python_fences(page: Path) -> list[tuple[int, list[str]]]:
+    """(line, body lines) of each Python-like fenced block on ``page``."""
+    blocks: list[tuple[int, list[str]]] = []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    index = 0
+    while index < len(lines):
+        match = FENCE.match(lines[index])
+        if not match:
+            index += 1
+            continue
+        fence, start = match["fence"], index
+        info = match["info"].strip().lstrip("{").lstrip(".")
+        language = info.split()[0].lower() if info else ""
+        index += 1
+        body = []
+        while index < len(lines) and lines[index].strip() != fence:
+            body.append(lines[index])
+            index += 1
+        index += 1
+        if language in PYTHON_LANGS:
+            blocks.append((start + 1, body))
+    return blocks
+
+
+def section_names(path: Path) -> set[str]:
+    """Snippet sections (``# --8<-- [start:name]``) defined in ``path``."""
+    text = path.read_text(encoding="utf-8")
+    return set(re.findall(r"--8<--\s*\[start:([\w-]+)\]", text))

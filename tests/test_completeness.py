@@ -1,0 +1,98 @@
+"""The page <-> snippet <-> test map has no hole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.scenarios import ALL, BY_SNIPPET, OUTPUTS
+from tests.site import (
+    INCLUDE,
+    SNIPPETS,
+    documented_modules,
+    includes,
+    markdown_sources,
+    module_file,
+    python_fences,
+    section_names,
+)
+
+TESTS = Path(__file__).resolve().parent
+
+
+def snippet_files() -> list[Path]:
+    ignored = {"__pycache__"}
+    return sorted(
+        p
+        for p in SNIPPETS.rglob("*")
+        if p.is_file() and not ignored & set(p.parts) and p.suffix != ".pyc"
+    )
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(SNIPPETS).as_posix()
+
+
+ALL_INCLUDES = [inc for page in markdown_sources() for inc in includes(page)]
+
+
+def test_every_include_resolves() -> None:
+    broken = []
+    for inc in ALL_INCLUDES:
+        target = SNIPPETS / inc.path
+        where = f"{inc.page.name}:{inc.line}"
+        if not target.is_file():
+            broken.append(f"{where}: {inc.path} does not exist")
+        elif (
+            inc.section
+            and not inc.section[0].isdigit()
+            and inc.section not in section_names(target)
+        ):
+            broken.append(f"{where}: no section {inc.section!r} in {inc.path}")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_snippet_file_is_shown_on_a_page() -> None:
+    shown = {inc.path for inc in ALL_INCLUDES}
+    for page in markdown_sources():
+        for identifier in documented_modules(page):
+            module = module_file(identifier)
+            assert module is not None, f"{page.name}: ::: {identifier} has no file"
+            shown.add(relative(module))
+    missing = [relative(p) for p in snippet_files() if relative(p) not in shown]
+    assert not missing, f"snippets no page includes: {missing}"
+
+
+def test_every_python_snippet_has_a_scenario() -> None:
+    python_files = {relative(p) for p in snippet_files() if p.suffix == ".py"}
+    python_files -= {f for f in python_files if f.endswith("__init__.py")}
+    assert sorted(python_files - set(BY_SNIPPET)) == [], "add a scenario in tests/"
+    assert sorted(set(BY_SNIPPET) - python_files) == [], "scenario without a file"
+    assert len(BY_SNIPPET) == len(ALL), "a snippet has two scenarios"
+
+
+@pytest.mark.parametrize("scenario", ALL, ids=lambda s: s.snippet)
+def test_scenario_is_exercised(scenario) -> None:
+    if scenario.main is None and not scenario.variants:
+        assert scenario.tested_by, f"{scenario.snippet}: nothing runs it"
+    if scenario.tested_by:
+        assert (TESTS / scenario.tested_by).is_file(), scenario.tested_by
+
+
+def test_every_recorded_output_belongs_to_a_variant() -> None:
+    expected = {s.output_path(v) for s in ALL for v in s.variants}
+    recorded = set(OUTPUTS.rglob("*.txt")) if OUTPUTS.exists() else set()
+    assert sorted(map(str, recorded - expected)) == [], "stale recorded output"
+    assert sorted(map(str, expected - recorded)) == [], "run pytest --update-examples"
+
+
+def test_no_untested_python_fence_in_docs() -> None:
+    """A Python block on a page must only include a snippet file."""
+    offenders = []
+    for page in markdown_sources():
+        for line, body in python_fences(page):
+            code = [text for text in body if text.strip()]
+            if not code or not all(INCLUDE.match(text) for text in code):
+                offenders.append(f"{page.relative_to(SNIPPETS.parent)}:{line}")
+    assert not offenders, f"inline Python (move it to snippets/): {offenders}"

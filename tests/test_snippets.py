@@ -1,0 +1,77 @@
+"""Every snippet, run against loopback, does what its page says it does."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from pytest_examples import EvalExample
+
+from tests.runner import (
+    configure,
+    documented_output,
+    example_for,
+    judge,
+    ruff_format_check,
+    run_snippet,
+)
+from tests.scenarios import ALL, Scenario
+
+MAIN_RUNS = [pytest.param(s, id=s.snippet) for s in ALL if s.main is not None]
+VARIANT_RUNS = [
+    pytest.param(s, name, id=f"{s.snippet}:{name}") for s in ALL for name in s.variants
+]
+FILES = [pytest.param(s, id=s.snippet) for s in ALL]
+
+
+def skip_if_too_old(scenario: Scenario) -> None:
+    if sys.version_info < scenario.min_python:
+        version = ".".join(map(str, scenario.min_python))
+        pytest.skip(f"{scenario.snippet} needs Python {version}+")
+
+
+@pytest.mark.parametrize("scenario", MAIN_RUNS)
+def test_main_run_matches_print_comments(
+    scenario: Scenario, eval_example: EvalExample
+) -> None:
+    """The ``#>`` comments in the file are what it prints in its documented run."""
+    skip_if_too_old(scenario)
+    assert scenario.main is not None
+    outcome = run_snippet(eval_example, scenario, scenario.main, check_prints=True)
+    judge(scenario, scenario.main, outcome)
+
+
+@pytest.mark.parametrize(("scenario", "variant"), VARIANT_RUNS)
+def test_variant_output_is_recorded(
+    scenario: Scenario,
+    variant: str,
+    eval_example: EvalExample,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Another situation (e.g. the server up) gives the recorded, different output."""
+    skip_if_too_old(scenario)
+    run = scenario.variants[variant]
+    capsys.readouterr()
+    outcome = run_snippet(eval_example, scenario, run, check_prints=False)
+    captured = capsys.readouterr()
+    judge(scenario, run, outcome)
+    output = captured.out + captured.err
+    recorded = scenario.output_path(variant)
+    if eval_example.update_examples:
+        recorded.parent.mkdir(parents=True, exist_ok=True)
+        recorded.write_text(output, encoding="utf-8")
+    else:
+        assert recorded.exists(), f"run pytest --update-examples to record {recorded}"
+        assert output == recorded.read_text(encoding="utf-8")
+    if scenario.main is not None:
+        assert output.strip() != documented_output(scenario.path).strip(), (
+            f"variant {variant!r} behaves exactly like the main run"
+        )
+
+
+@pytest.mark.parametrize("scenario", FILES)
+def test_snippet_is_ruff_clean(scenario: Scenario, eval_example: EvalExample) -> None:
+    """Lint (through pytest-examples) and format (ruff, keeping ``#>`` comments)."""
+    configure(eval_example)
+    eval_example.lint_ruff(example_for(scenario.path))
+    ruff_format_check(scenario.path, update=eval_example.update_examples)
