@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,7 +116,11 @@ def judge(scenario: Scenario, run: Run, outcome: Outcome) -> None:
     if isinstance(exc, pytest.fail.Exception):
         raise exc
     if run.raises is None and exc is not None:
-        raise exc
+        # Not re-raised: pytest-examples rewrites the traceback to point into
+        # the snippet, and neither pytest nor `traceback` can walk it.
+        line = exc.__traceback__.tb_lineno if exc.__traceback__ else "?"
+        details = "".join(traceback.format_exception_only(exc)).strip()
+        pytest.fail(f"{scenario.snippet}:{line} raised {details}", pytrace=False)
     if run.raises is not None and not isinstance(exc, run.raises):
         pytest.fail(f"expected {run.raises.__name__}, got {exc!r}", pytrace=False)
     if scenario.leaks:
