@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -36,6 +35,7 @@ class NonLoopbackError(Exception):
 
 # --------------------------------------------------------------------------
 # Situations: each is a context manager factory that yields a real port.
+# They live in tests/situations/, one module per area.
 # --------------------------------------------------------------------------
 
 Situation = Callable[[], contextlib.AbstractContextManager[int]]
@@ -79,59 +79,6 @@ def bound_socket(
     with socket.socket(family, kind) as sock:
         sock.bind((host, port))
         yield sock
-
-
-@situation("refused")
-@contextlib.contextmanager
-def refused() -> Iterator[int]:
-    """127.0.0.1:port bound but not listening: connections are refused."""
-    with bound_socket() as sock:
-        yield sock.getsockname()[1]
-
-
-@situation("listening")
-@contextlib.contextmanager
-def listening() -> Iterator[int]:
-    """127.0.0.1:port listening; the kernel completes the handshake.
-
-    Nobody calls ``accept``: a connect succeeds from the backlog, which is all
-    a connect-and-close snippet needs.
-    """
-    with bound_socket() as sock:
-        sock.listen(16)
-        yield sock.getsockname()[1]
-
-
-@situation("accepting")
-@contextlib.contextmanager
-def accepting() -> Iterator[int]:
-    """127.0.0.1:port with a thread that accepts, reads until EOF, and closes."""
-    with bound_socket() as sock:
-        sock.listen(16)
-        sock.settimeout(0.05)
-        stop = threading.Event()
-
-        def serve() -> None:
-            while not stop.is_set():
-                try:
-                    conn, _ = sock.accept()
-                except TimeoutError:
-                    continue
-                except OSError:
-                    return
-                with conn:
-                    conn.settimeout(1.0)
-                    with contextlib.suppress(OSError):
-                        while conn.recv(4096):
-                            pass
-
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        try:
-            yield sock.getsockname()[1]
-        finally:
-            stop.set()
-            thread.join(timeout=2)
 
 
 # --------------------------------------------------------------------------
@@ -226,6 +173,8 @@ def mapped_ports(situations: Mapping[int, str]) -> Iterator[dict[int, int]]:
 
     Yields the mapping ``documented port -> real port``.
     """
+    import tests.situations  # noqa: F401  (registers every situation)
+
     with contextlib.ExitStack() as stack:
         real = {
             documented: stack.enter_context(SITUATIONS[name]())

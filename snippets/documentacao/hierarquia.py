@@ -6,7 +6,7 @@ print(" > ".join(cls.__name__ for cls in ConnectionRefusedError.__mro__))
 ConnectionRefusedError > ConnectionError > OSError > Exception > BaseException > object
 '''
 
-for excecao in (
+for exc_type in (
     ConnectionRefusedError,
     ConnectionResetError,
     ConnectionAbortedError,
@@ -14,7 +14,7 @@ for excecao in (
     TimeoutError,
     socket.gaierror,
 ):
-    print(excecao.__name__, issubclass(excecao, ConnectionError))
+    print(exc_type.__name__, issubclass(exc_type, ConnectionError))
     #> ConnectionRefusedError True
     #> ConnectionResetError True
     #> ConnectionAbortedError True
@@ -23,6 +23,6 @@ for excecao in (
     #> gaierror False
 
 # O OSError escolhe a subclasse pelo errno: ECONNREFUSED vira ConnectionRefusedError
-erro = OSError(errno.ECONNREFUSED, "Connection refused")
-print(type(erro).__name__, erro.errno == errno.ECONNREFUSED)
+error = OSError(errno.ECONNREFUSED, "Connection refused")
+print(type(error).__name__, error.errno == errno.ECONNREFUSED)
 #> ConnectionRefusedError True

@@ -1,11 +1,11 @@
 import socket
 
-ENDERECO = ("127.0.0.1", 9999)
+ADDRESS = ("127.0.0.1", 9999)
 
-with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as cliente:
-    cliente.settimeout(2)
+with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as client:
+    client.settimeout(2)
     try:
-        cliente.connect(ENDERECO)
+        client.connect(ADDRESS)
         print("Conectado ao servidor.")
     except ConnectionRefusedError:
         print("Erro: a conexão foi recusada. Verifique se o servidor está ativo.")
