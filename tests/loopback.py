@@ -91,6 +91,7 @@ class _Network:
 
     def __init__(self) -> None:
         self.ports: dict[int, int] = {}
+        self.hosts: dict[str, tuple[str, ...]] = {}
         self.violations: list[str] = []
 
     def map_address(self, address: Any) -> Any:
@@ -141,6 +142,8 @@ def _connect_ex(self: socket.socket, address: Any) -> int:
 
 def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
     name = host.decode() if isinstance(host, bytes) else host
+    if name in NETWORK.hosts:
+        return _resolve_as(NETWORK.hosts[name], *args, **kwargs)
     if isinstance(name, str) and name.rstrip(".").endswith(".invalid"):
         # RFC 6761 reserves .invalid: every resolver answers NXDOMAIN. Answer
         # it here, as glibc does, instead of sending a query off the machine.
@@ -150,6 +153,17 @@ def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
+def _resolve_as(addresses: tuple[str, ...], *args: Any, **kwargs: Any) -> Any:
+    """What a resolver whose hosts file lists ``addresses`` (in order) answers."""
+    results = []
+    for address in addresses:
+        with contextlib.suppress(socket.gaierror):  # family filtered out
+            results.extend(_real_getaddrinfo(address, *args, **kwargs))
+    if not results:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    return results
+
+
 @contextlib.contextmanager
 def guarded_network() -> Iterator[_Network]:
     """Install the guard for the duration of a test; yield its state."""
@@ -157,6 +171,7 @@ def guarded_network() -> Iterator[_Network]:
     socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _getaddrinfo
     NETWORK.ports.clear()
+    NETWORK.hosts.clear()
     NETWORK.violations.clear()
     try:
         yield NETWORK
@@ -165,11 +180,19 @@ def guarded_network() -> Iterator[_Network]:
         socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
         socket.getaddrinfo = _real_getaddrinfo
         NETWORK.ports.clear()
+        NETWORK.hosts.clear()
 
 
 @contextlib.contextmanager
-def mapped_ports(situations: Mapping[int, str]) -> Iterator[dict[int, int]]:
+def mapped_ports(
+    situations: Mapping[int, str],
+    hosts: Mapping[str, tuple[str, ...]] | None = None,
+) -> Iterator[dict[int, int]]:
     """Prepare each documented port's situation and map it onto the real port.
+
+    ``hosts`` makes names resolve to the given loopback addresses, in order
+    (e.g. ``localhost`` -> ``::1``, ``127.0.0.1`` as on many distributions),
+    whatever this machine's hosts file says.
 
     Yields the mapping ``documented port -> real port``.
     """
@@ -181,8 +204,10 @@ def mapped_ports(situations: Mapping[int, str]) -> Iterator[dict[int, int]]:
             for documented, name in situations.items()
         }
         NETWORK.ports.update(real)
+        NETWORK.hosts.update(hosts or {})
         try:
             yield real
         finally:
             for documented in real:
                 NETWORK.ports.pop(documented, None)
+            NETWORK.hosts.clear()

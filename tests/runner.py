@@ -80,7 +80,7 @@ def run_snippet(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)
         with (
-            mapped_ports(run.ports) as real_ports,
+            mapped_ports(run.ports, run.hosts) as real_ports,
             _program_context(run, real_ports, scenario.path.name),
         ):
             start = time.perf_counter()
@@ -115,6 +115,12 @@ def judge(scenario: Scenario, run: Run, outcome: Outcome) -> None:
     exc = outcome.exception
     if isinstance(exc, pytest.fail.Exception):
         raise exc
+    if isinstance(exc, SystemExit):
+        code = 0 if exc.code is None else exc.code
+        assert code == run.exit_code, f"exit status {code!r}, expected {run.exit_code}"
+        exc = None
+    elif run.exit_code:
+        pytest.fail(f"expected exit status {run.exit_code}, got {exc!r}", pytrace=False)
     if run.raises is None and exc is not None:
         # Not re-raised: pytest-examples rewrites the traceback to point into
         # the snippet, and neither pytest nor `traceback` can walk it.

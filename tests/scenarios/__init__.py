@@ -26,7 +26,11 @@ class Run:
         argv: command-line arguments (``sys.argv[1:]``) for the run.
         env: environment variables for the run; ``{port[N]}`` is replaced by
             the real port mapped from documented port ``N``.
+        hosts: names resolved to these loopback addresses, in this order,
+            e.g. ``{"localhost": ("::1", "127.0.0.1")}``.
         raises: exception type the snippet is documented to end with.
+        exit_code: status the program exits with (``sys.exit``); 0 is a
+            normal end.
         max_seconds: upper bound of the documented timing class.
         min_seconds: lower bound (e.g. a timeout that must be waited).
     """
@@ -34,7 +38,9 @@ class Run:
     ports: Mapping[int, str] = field(default_factory=dict)
     argv: Sequence[str] = ()
     env: Mapping[str, str] = field(default_factory=dict)
+    hosts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     raises: type[BaseException] | None = None
+    exit_code: int = 0
     max_seconds: float | None = None
     min_seconds: float = 0.0
 

@@ -6,7 +6,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-from tests.loopback import bound_socket, situation
+from tests.loopback import LOOPBACK_V4, LOOPBACK_V6, bound_socket, situation
 
 
 @situation("refused")
@@ -60,3 +60,40 @@ def accepting() -> Iterator[int]:
         finally:
             stop.set()
             thread.join(timeout=2)
+
+
+@contextlib.contextmanager
+def dual_stack(v4_listens: bool, v6_listens: bool) -> Iterator[int]:
+    """The same port number on 127.0.0.1 and ::1, each listening or refusing."""
+    for _ in range(50):
+        with contextlib.ExitStack() as stack:
+            v4 = stack.enter_context(bound_socket(LOOPBACK_V4))
+            port = v4.getsockname()[1]
+            try:
+                v6 = stack.enter_context(bound_socket(LOOPBACK_V6, port))
+            except OSError:
+                continue  # port taken on ::1: try another one
+            for sock, listens in ((v4, v4_listens), (v6, v6_listens)):
+                if listens:
+                    sock.listen(16)
+            yield port
+            return
+    raise RuntimeError("no port free on both 127.0.0.1 and ::1")
+
+
+@situation("refused_both")
+def refused_both() -> contextlib.AbstractContextManager[int]:
+    """127.0.0.1:port and [::1]:port both bound, neither listening."""
+    return dual_stack(v4_listens=False, v6_listens=False)
+
+
+@situation("v6_only")
+def v6_only() -> contextlib.AbstractContextManager[int]:
+    """Listening on [::1]:port only; 127.0.0.1:port refuses."""
+    return dual_stack(v4_listens=False, v6_listens=True)
+
+
+@situation("v4_only")
+def v4_only() -> contextlib.AbstractContextManager[int]:
+    """Listening on 127.0.0.1:port only; [::1]:port refuses."""
+    return dual_stack(v4_listens=True, v6_listens=False)
