@@ -1,10 +1,8 @@
 import errno
 import socket
 
-print(" > ".join(cls.__name__ for cls in ConnectionRefusedError.__mro__))
-'''
-ConnectionRefusedError > ConnectionError > OSError > Exception > BaseException > object
-'''
+print(" > ".join(cls.__name__ for cls in ConnectionRefusedError.__mro__[:3]))
+#> ConnectionRefusedError > ConnectionError > OSError
 
 for exc_type in (
     ConnectionRefusedError,
@@ -22,7 +20,7 @@ for exc_type in (
     #> TimeoutError False
     #> gaierror False
 
-# O OSError escolhe a subclasse pelo errno: ECONNREFUSED vira ConnectionRefusedError
+# O errno decide a subclasse: ECONNREFUSED vira ConnectionRefusedError
 error = OSError(errno.ECONNREFUSED, "Connection refused")
 print(type(error).__name__, error.errno == errno.ECONNREFUSED)
 #> ConnectionRefusedError True
