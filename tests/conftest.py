@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.loopback import guarded_network
+import tests.situations  # noqa: F401  (registers the situations)
+from tests.loopback import SITUATIONS, guarded_network
 from tests.scenarios import SNIPPETS
 
 ROOT = SNIPPETS.parent
@@ -32,11 +34,15 @@ def network_guard() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once per session with ``mkdocs build --strict``."""
+    """The site built once per session with ``mkdocs build --strict``.
+
+    Not ``-q``: quiet mode hides warnings from the strict-mode counter, and a
+    broken link would then pass.
+    """
     site = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -45,3 +51,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return site
+
+
+@pytest.fixture
+def port_in() -> Iterator[Callable[[str], int]]:
+    """``port_in("refused")`` -> the real port of a fresh loopback situation."""
+    with contextlib.ExitStack() as stack:
+
+        def prepare(name: str) -> int:
+            return stack.enter_context(SITUATIONS[name]())
+
+        yield prepare

@@ -1,0 +1,278 @@
+"""The recipes module, against real loopback sockets and real client libraries."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import http.client
+import random
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+
+import aiohttp
+import httpx
+import pytest
+import redis
+import requests
+import urllib3
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from recipes import connect_with_retry, is_connection_refused, wait_for_port
+from tests.loopback import LOOPBACK_V4, LOOPBACK_V6, ipv6_available, mapped_ports
+from tests.situations.servers import LATE_START_SECONDS
+
+PortIn = Callable[[str], int]
+# localhost as many distributions resolve it: IPv6 first, then IPv4.
+LOCALHOST_BOTH_FAMILIES = {"localhost": (LOOPBACK_V6, LOOPBACK_V4)}
+
+
+def caught(action: Callable[[], object]) -> BaseException:
+    """The exception ``action`` raises (the test fails if it raises none)."""
+    try:
+        action()
+    except BaseException as exc:  # noqa: BLE001 - any exception is the subject
+        return exc
+    pytest.fail("no exception raised")
+
+
+def socket_connect(port: int, path: str = "/") -> None:
+    with socket.create_connection((LOOPBACK_V4, port), timeout=0.3):
+        pass
+
+
+def urllib_get(port: int, path: str = "/") -> None:
+    with urllib.request.urlopen(f"http://{LOOPBACK_V4}:{port}{path}", timeout=0.3):
+        pass
+
+
+def http_client_get(port: int, path: str = "/") -> None:
+    connection = http.client.HTTPConnection(LOOPBACK_V4, port, timeout=0.3)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise http.client.HTTPException(response.status)
+    finally:
+        connection.close()
+
+
+def requests_get(port: int, path: str = "/") -> None:
+    with requests.Session() as session:
+        session.trust_env = False
+        url = f"http://{LOOPBACK_V4}:{port}{path}"
+        session.get(url, timeout=0.3).raise_for_status()
+
+
+def urllib3_get(port: int, path: str = "/") -> None:
+    with urllib3.PoolManager(retries=urllib3.Retry(total=0)) as pool:
+        url = f"http://{LOOPBACK_V4}:{port}{path}"
+        response = pool.request("GET", url, timeout=0.3)
+        if response.status != 200:
+            raise urllib3.exceptions.HTTPError(f"status {response.status}")
+
+
+def httpx_get(port: int, path: str = "/") -> None:
+    with httpx.Client(trust_env=False, timeout=0.3) as client:
+        client.get(f"http://{LOOPBACK_V4}:{port}{path}").raise_for_status()
+
+
+def aiohttp_get(port: int, path: str = "/") -> None:
+    async def main() -> None:
+        timeout = aiohttp.ClientTimeout(total=0.3)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(f"http://{LOOPBACK_V4}:{port}{path}") as response,
+        ):
+            response.raise_for_status()
+
+    asyncio.run(main())
+
+
+def redis_ping(port: int, path: str = "/") -> None:
+    client = redis.Redis(
+        host=LOOPBACK_V4,
+        port=port,
+        socket_connect_timeout=0.3,
+        retry=Retry(NoBackoff(), 0),  # redis-py retries with backoff by default
+    )
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+CLIENTS = {
+    "socket": socket_connect,
+    "urllib": urllib_get,
+    "http.client": http_client_get,
+    "requests": requests_get,
+    "urllib3": urllib3_get,
+    "httpx": httpx_get,
+    "aiohttp": aiohttp_get,
+    "redis": redis_ping,
+}
+HTTP_CLIENTS = ["urllib", "http.client", "requests", "urllib3", "httpx", "aiohttp"]
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_refusal_is_seen_through_each_library(client: str, port_in: PortIn) -> None:
+    exc = caught(lambda: CLIENTS[client](port_in("refused")))
+    assert not isinstance(exc, ConnectionRefusedError) or client in {
+        "socket",
+        "http.client",
+    }
+    assert is_connection_refused(exc), repr(exc)
+
+
+@pytest.mark.parametrize("client", HTTP_CLIENTS)
+def test_http_error_status_is_not_a_refusal(client: str, port_in: PortIn) -> None:
+    port = port_in("http")
+    CLIENTS[client](port)  # the server is really there and answers 200
+    exc = caught(lambda: CLIENTS[client](port, "/erro"))  # answers 500
+    if isinstance(exc, urllib.error.HTTPError):
+        exc.close()  # an HTTPError is also the open response
+    assert not is_connection_refused(exc), repr(exc)
+
+
+@pytest.mark.parametrize(
+    ("situation", "expected"),
+    [("reset", ConnectionResetError), ("backlog_full", TimeoutError)],
+)
+def test_other_failures_are_not_refusals(
+    situation: str, expected: type[OSError], port_in: PortIn
+) -> None:
+    def talk() -> None:
+        with socket.create_connection((LOOPBACK_V4, port_in(situation)), 0.2) as s:
+            s.sendall(b"x")
+            s.recv(1)
+
+    exc = caught(talk)
+    assert isinstance(exc, expected)
+    assert not is_connection_refused(exc)
+
+
+def test_name_not_resolved_is_not_a_refusal() -> None:
+    exc = caught(lambda: socket.create_connection(("nada.invalid", 80), timeout=0.3))
+    assert isinstance(exc, socket.gaierror)
+    assert not is_connection_refused(exc)
+    assert not is_connection_refused(ValueError("porta inválida"))
+
+
+@pytest.mark.skipif(not ipv6_available(), reason="::1 unavailable here")
+def test_asyncio_multiple_exceptions_are_seen() -> None:
+    async def main() -> None:
+        _, writer = await asyncio.open_connection("localhost", 8080)
+        writer.close()
+
+    with mapped_ports(
+        {8080: "refused_both"}, {"localhost": (LOOPBACK_V6, LOOPBACK_V4)}
+    ):
+        exc = caught(lambda: asyncio.run(main()))
+    assert type(exc) is OSError, "asyncio should aggregate two different errors"
+    assert str(exc).startswith("Multiple exceptions:")
+    assert is_connection_refused(exc)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="all_errors is 3.11+")
+@pytest.mark.skipif(not ipv6_available(), reason="::1 unavailable here")
+def test_exception_groups_need_every_member_refused() -> None:
+    with mapped_ports(
+        {8080: "refused_both"}, {"localhost": (LOOPBACK_V6, LOOPBACK_V4)}
+    ):
+        exc = caught(
+            lambda: socket.create_connection(
+                ("localhost", 8080), timeout=0.3, all_errors=True
+            )
+        )
+    assert type(exc).__name__ == "ExceptionGroup"
+    assert is_connection_refused(exc)
+    mixed = ExceptionGroup("x", [ConnectionRefusedError(), TimeoutError()])  # noqa: F821
+    assert not is_connection_refused(mixed)
+
+
+def test_cycles_in_the_chain_end() -> None:
+    first, second = RuntimeError("a"), RuntimeError("b")
+    first.__context__, second.__context__ = second, first
+    assert not is_connection_refused(first)
+    assert is_connection_refused(OSError(errno.ECONNREFUSED, "recusada"))
+
+
+def test_wait_for_port_returns_once_listening(port_in: PortIn) -> None:
+    waited = wait_for_port(LOOPBACK_V4, port_in("late"), timeout=2, interval=0.02)
+    assert LATE_START_SECONDS * 0.8 <= waited < 1.5
+
+
+def test_wait_for_port_times_out_with_the_cause(port_in: PortIn) -> None:
+    start = time.monotonic()
+    exc = caught(lambda: wait_for_port(LOOPBACK_V4, port_in("refused"), timeout=0.2))
+    assert time.monotonic() - start < 1
+    assert isinstance(exc, TimeoutError)
+    assert isinstance(exc.__cause__, ConnectionRefusedError)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"timeout": 0}, {"interval": -1}, {"connect_timeout": 0}]
+)
+def test_wait_for_port_rejects_bad_values(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="positivos"):
+        wait_for_port(LOOPBACK_V4, 1, **kwargs)
+
+
+def test_connect_with_retry_succeeds_when_the_server_comes_up(port_in: PortIn) -> None:
+    port = port_in("late")
+    with connect_with_retry(
+        (LOOPBACK_V4, port), attempts=10, base_delay=0.05, max_delay=0.1
+    ) as sock:
+        assert sock.getpeername() == (LOOPBACK_V4, port)
+
+
+def test_connect_with_retry_backs_off_then_reraises(port_in: PortIn) -> None:
+    delays: list[float] = []
+    exc = caught(
+        lambda: connect_with_retry(
+            (LOOPBACK_V4, port_in("refused")),
+            attempts=4,
+            base_delay=0.1,
+            max_delay=0.3,
+            sleep=delays.append,
+            rng=random.Random(7),
+        )
+    )
+    assert isinstance(exc, ConnectionRefusedError)
+    caps = [0.1, 0.2, 0.3]  # base * 2**n, capped by max_delay
+    same_draws = random.Random(7)
+    assert delays == [same_draws.uniform(0, cap) for cap in caps]
+    assert all(0 <= d <= cap for d, cap in zip(delays, caps, strict=True))
+    if sys.version_info >= (3, 11):
+        assert "4 tentativa(s)" in exc.__notes__[0]
+
+
+def test_connect_with_retry_respects_the_deadline(port_in: PortIn) -> None:
+    delays: list[float] = []
+    exc = caught(
+        lambda: connect_with_retry(
+            (LOOPBACK_V4, port_in("refused")),
+            attempts=100,
+            base_delay=1.0,
+            max_delay=1.0,
+            deadline=0.0,
+            sleep=delays.append,
+        )
+    )
+    assert isinstance(exc, ConnectionRefusedError)
+    assert delays == []
+
+
+def test_connect_with_retry_does_not_retry_other_errors() -> None:
+    delays: list[float] = []
+    exc = caught(lambda: connect_with_retry(("nada.invalid", 80), sleep=delays.append))
+    assert isinstance(exc, socket.gaierror)
+    assert delays == []
+    with pytest.raises(ValueError, match="attempts"):
+        connect_with_retry((LOOPBACK_V4, 1), attempts=0)
