@@ -25,9 +25,13 @@ FILES = [pytest.param(s, id=s.snippet) for s in ALL]
 
 
 def skip_if_too_old(scenario: Scenario) -> None:
+    """Skip where the page says the behaviour does not apply."""
     if sys.version_info < scenario.min_python:
         version = ".".join(map(str, scenario.min_python))
         pytest.skip(f"{scenario.snippet} needs Python {version}+")
+    if scenario.platforms and not sys.platform.startswith(scenario.platforms):
+        where = ", ".join(scenario.platforms)
+        pytest.skip(f"{scenario.snippet}: documented behaviour is {where}-only")
 
 
 @pytest.mark.parametrize("scenario", MAIN_RUNS)

@@ -60,6 +60,9 @@ class Scenario:
         min_python: oldest Python the snippet runs on (skip below it).
         leaks: the snippet is the documented *bad* pattern that leaks a
             socket; the harness then requires the ``ResourceWarning``.
+        platforms: ``sys.platform`` prefixes where the documented behaviour
+            holds (e.g. ``("linux",)``); elsewhere the runs are skipped with
+            that reason. ``None``: every platform.
     """
 
     snippet: str
@@ -68,6 +71,7 @@ class Scenario:
     tested_by: str | None = None
     min_python: tuple[int, int] = (3, 10)
     leaks: bool = False
+    platforms: tuple[str, ...] | None = None
 
     @property
     def path(self) -> Path:

@@ -1,0 +1,26 @@
+"""The pytest file shown to readers who test their own code really passes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.scenarios import SNIPPETS
+
+READER_TESTS = SNIPPETS / "testes" / "test_porta_recusada.py"
+
+
+def test_reader_fixture_file_passes(tmp_path) -> None:
+    copy = tmp_path / READER_TESTS.name
+    copy.write_text(READER_TESTS.read_text(encoding="utf-8"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        + ["-W", "error", "--rootdir", str(tmp_path), str(copy)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
