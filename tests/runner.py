@@ -40,9 +40,12 @@ def example_for(path: Path) -> CodeExample:
     return CodeExample.create(path.read_text(encoding="utf-8"), path=path)
 
 
-def configure(eval_example: EvalExample) -> None:
+def configure(eval_example: EvalExample, scenario: Scenario) -> None:
     """Project lint settings (the rules themselves live in pyproject.toml)."""
-    eval_example.set_config(line_length=88, target_version="py310", ruff_line_length=88)
+    major, minor = scenario.min_python
+    eval_example.set_config(
+        line_length=88, target_version=f"py{major}{minor}", ruff_line_length=88
+    )
 
 
 @contextlib.contextmanager
@@ -75,7 +78,7 @@ def run_snippet(
     ``__main__``) with the documented ports mapped onto loopback situations.
     """
     example = example_for(scenario.path)
-    configure(eval_example)
+    configure(eval_example, scenario)
     exception: BaseException | None = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)

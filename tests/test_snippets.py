@@ -76,6 +76,6 @@ def test_variant_output_is_recorded(
 @pytest.mark.parametrize("scenario", FILES)
 def test_snippet_is_ruff_clean(scenario: Scenario, eval_example: EvalExample) -> None:
     """Lint (through pytest-examples) and format (ruff, keeping ``#>`` comments)."""
-    configure(eval_example)
+    configure(eval_example, scenario)
     eval_example.lint_ruff(example_for(scenario.path))
     ruff_format_check(scenario.path, update=eval_example.update_examples)
