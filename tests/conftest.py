@@ -62,3 +62,13 @@ def port_in() -> Iterator[Callable[[str], int]]:
             return stack.enter_context(SITUATIONS[name]())
 
         yield prepare
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    Playwright's sync API keeps an asyncio loop running in the main thread
+    while its session-wide browser is open; ``asyncio.run`` in a snippet that
+    ran after it would fail.
+    """
+    items.sort(key=lambda item: item.path.name == "test_browser.py")
