@@ -65,10 +65,12 @@ def port_in() -> Iterator[Callable[[str], int]]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the browser tests last.
+    """Run the checks of the whole tree after the snippets, and the browser last.
 
-    Playwright's sync API keeps an asyncio loop running in the main thread
-    while its session-wide browser is open; ``asyncio.run`` in a snippet that
-    ran after it would fail.
+    With ``--update-examples``, the snippet runs record the outputs that the
+    completeness check and the site build then find. Playwright's sync API
+    keeps an asyncio loop running in the main thread while its session-wide
+    browser is open, so ``asyncio.run`` in a snippet must not come after it.
     """
-    items.sort(key=lambda item: item.path.name == "test_browser.py")
+    last = {"test_completeness.py": 1, "test_site.py": 1, "test_browser.py": 2}
+    items.sort(key=lambda item: last.get(item.path.name, 0))

@@ -31,6 +31,7 @@ class Run:
         raises: exception type the snippet is documented to end with.
         exit_code: status the program exits with (``sys.exit``); 0 is a
             normal end.
+        platforms: like ``Scenario.platforms``, for this run only.
         max_seconds: upper bound of the documented timing class.
         min_seconds: lower bound (e.g. a timeout that must be waited).
     """
@@ -41,6 +42,7 @@ class Run:
     hosts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     raises: type[BaseException] | None = None
     exit_code: int = 0
+    platforms: tuple[str, ...] | None = None
     max_seconds: float | None = None
     min_seconds: float = 0.0
 

@@ -71,6 +71,7 @@ SCENARIOS.append(
                 exit_code=4,
                 ports={8080: "backlog_full"},
                 min_seconds=0.2,
+                platforms=("linux",),  # a full queue refuses elsewhere
             ),
             "nome_nao_resolvido": diagnosis("servidor.invalid", "80", exit_code=5),
             "porta_invalida": diagnosis("localhost", "http", exit_code=2),

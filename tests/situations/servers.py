@@ -36,7 +36,7 @@ def late() -> Iterator[int]:
 @situation("reset")
 @contextlib.contextmanager
 def reset() -> Iterator[int]:
-    """Accepts each connection, then aborts it with a TCP RST (SO_LINGER 0)."""
+    """Accepts each connection, reads, then aborts it with a TCP RST (SO_LINGER 0)."""
     with bound_socket() as sock:
         sock.listen(16)
         sock.settimeout(0.05)
@@ -50,6 +50,11 @@ def reset() -> Iterator[int]:
                     continue
                 except OSError:
                     return
+                # Wait for the client's first bytes (or 0.5 s), then abort:
+                # a reset during the conversation, never during the handshake.
+                conn.settimeout(0.5)
+                with contextlib.suppress(OSError):
+                    conn.recv(1)
                 linger = struct.pack("ii", 1, 0)  # on, 0 s: close() sends RST
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
                 conn.close()
