@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -79,6 +80,35 @@ def bound_socket(
     with socket.socket(family, kind) as sock:
         sock.bind((host, port))
         yield sock
+
+
+@contextlib.contextmanager
+def serving(sock: socket.socket, step: Callable[[], None]) -> Iterator[None]:
+    """Call ``step`` (one accept, one datagram...) in a thread until the end.
+
+    ``sock`` gets a short timeout so the thread notices the end quickly; a
+    timeout inside ``step`` just loops, any other ``OSError`` (the socket was
+    closed) ends the thread.
+    """
+    sock.settimeout(0.05)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                step()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=2)
 
 
 # --------------------------------------------------------------------------

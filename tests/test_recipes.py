@@ -23,12 +23,10 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from recipes import connect_with_retry, is_connection_refused, wait_for_port
-from tests.loopback import LOOPBACK_V4, LOOPBACK_V6, ipv6_available, mapped_ports
+from tests.loopback import LOOPBACK_V4, ipv6_available, mapped_ports
 from tests.situations.servers import LATE_START_SECONDS
 
 PortIn = Callable[[str], int]
-# localhost as many distributions resolve it: IPv6 first, then IPv4.
-LOCALHOST_BOTH_FAMILIES = {"localhost": (LOOPBACK_V6, LOOPBACK_V4)}
 
 
 def caught(action: Callable[[], object]) -> BaseException:

@@ -16,6 +16,12 @@ from pathlib import Path
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets"
 OUTPUTS = SNIPPETS / "saidas"
 
+# Timing class of a refusal: on loopback it takes well under a millisecond;
+# half a second of slack covers a busy machine, not a timeout.
+INSTANT = 0.5
+# localhost as many distributions resolve it: IPv6 first, then IPv4.
+LOCALHOST_BOTH = {"localhost": ("::1", "127.0.0.1")}
+
 
 @dataclass(frozen=True)
 class Run:

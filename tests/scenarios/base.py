@@ -1,8 +1,6 @@
 """Scenarios for the seed pages: documentação, uso and exemplos."""
 
-from tests.scenarios import Run, Scenario
-
-INSTANT = 0.5  # seconds: a refusal on loopback takes well under a millisecond
+from tests.scenarios import INSTANT, Run, Scenario
 
 SCENARIOS = [
     Scenario("documentacao/hierarquia.py"),

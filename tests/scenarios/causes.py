@@ -1,9 +1,7 @@
 """Scenarios for the pitfalls and look-alikes pages."""
 
-from tests.scenarios import Run, Scenario
+from tests.scenarios import INSTANT, LOCALHOST_BOTH, Run, Scenario
 
-INSTANT = 0.5  # seconds: a refusal on loopback takes well under a millisecond
-LOCALHOST_BOTH = {"localhost": ("::1", "127.0.0.1")}  # as many distributions do
 DB = {"DB_HOST": "127.0.0.1", "DB_PORT": "{port[5432]}"}
 
 SCENARIOS = [

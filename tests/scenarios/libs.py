@@ -1,9 +1,7 @@
 """Scenarios for the libraries and asyncio pages."""
 
-from tests.scenarios import Run, Scenario
+from tests.scenarios import INSTANT, LOCALHOST_BOTH, Run, Scenario
 
-INSTANT = 0.5
-LOCALHOST_BOTH = {"localhost": ("::1", "127.0.0.1")}  # as many distributions do
 # Proxy variables of the machine running the tests must not change the result.
 NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
 DEAD_PROXY_ENV = {

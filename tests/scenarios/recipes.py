@@ -1,6 +1,6 @@
 """Scenarios for the recipes module and its usage examples."""
 
-from tests.scenarios import Run, Scenario
+from tests.scenarios import LOCALHOST_BOTH, Run, Scenario
 from tests.situations.servers import LATE_START_SECONDS
 
 NO_PROXY = {"NO_PROXY": "*", "no_proxy": "*"}  # the runner's env must not interfere
@@ -25,7 +25,6 @@ SCENARIOS = [
 ]
 
 ONLY_V4 = {"localhost": ("127.0.0.1",)}
-BOTH_FAMILIES = {"localhost": ("::1", "127.0.0.1")}
 
 
 def diagnosis(*argv: str, exit_code: int, **run: object) -> Run:
@@ -53,7 +52,7 @@ SCENARIOS.append(
                 "8080",
                 exit_code=3,
                 ports={8080: "v6_only"},
-                hosts=BOTH_FAMILIES,
+                hosts=LOCALHOST_BOTH,
             ),
             "parcial_json": diagnosis(
                 "localhost",
@@ -61,7 +60,7 @@ SCENARIOS.append(
                 "--json",
                 exit_code=3,
                 ports={8080: "v6_only"},
-                hosts=BOTH_FAMILIES,
+                hosts=LOCALHOST_BOTH,
             ),
             "tempo_esgotado": diagnosis(
                 "127.0.0.1",

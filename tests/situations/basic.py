@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 
-from tests.loopback import LOOPBACK_V4, LOOPBACK_V6, bound_socket, situation
+from tests.loopback import LOOPBACK_V4, LOOPBACK_V6, bound_socket, serving, situation
 
 
 @situation("refused")
@@ -34,32 +33,18 @@ def listening() -> Iterator[int]:
 @contextlib.contextmanager
 def accepting() -> Iterator[int]:
     """127.0.0.1:port with a thread that accepts, reads until EOF, and closes."""
+
+    def read_until_eof() -> None:
+        conn, _ = sock.accept()
+        with conn, contextlib.suppress(OSError):
+            conn.settimeout(1.0)
+            while conn.recv(4096):
+                pass
+
     with bound_socket() as sock:
-        sock.listen(16)
-        sock.settimeout(0.05)
-        stop = threading.Event()
-
-        def serve() -> None:
-            while not stop.is_set():
-                try:
-                    conn, _ = sock.accept()
-                except TimeoutError:
-                    continue
-                except OSError:
-                    return
-                with conn:
-                    conn.settimeout(1.0)
-                    with contextlib.suppress(OSError):
-                        while conn.recv(4096):
-                            pass
-
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        try:
+        sock.listen(16)  # before the thread starts accepting
+        with serving(sock, read_until_eof):
             yield sock.getsockname()[1]
-        finally:
-            stop.set()
-            thread.join(timeout=2)
 
 
 @contextlib.contextmanager

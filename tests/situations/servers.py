@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.loopback import LOOPBACK_V4, bound_socket, situation
+from tests.loopback import LOOPBACK_V4, bound_socket, serving, situation
 
 LATE_START_SECONDS = 0.2
 
@@ -37,35 +37,22 @@ def late() -> Iterator[int]:
 @contextlib.contextmanager
 def reset() -> Iterator[int]:
     """Accepts each connection, reads, then aborts it with a TCP RST (SO_LINGER 0)."""
+
+    def abort_after_first_bytes() -> None:
+        conn, _ = sock.accept()
+        # Wait for the client's first bytes (or 0.5 s), then abort: a reset
+        # during the conversation, never during the handshake.
+        conn.settimeout(0.5)
+        with contextlib.suppress(OSError):
+            conn.recv(1)
+        linger = struct.pack("ii", 1, 0)  # on, 0 s: close() sends RST
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        conn.close()
+
     with bound_socket() as sock:
-        sock.listen(16)
-        sock.settimeout(0.05)
-        stop = threading.Event()
-
-        def serve() -> None:
-            while not stop.is_set():
-                try:
-                    conn, _ = sock.accept()
-                except TimeoutError:
-                    continue
-                except OSError:
-                    return
-                # Wait for the client's first bytes (or 0.5 s), then abort:
-                # a reset during the conversation, never during the handshake.
-                conn.settimeout(0.5)
-                with contextlib.suppress(OSError):
-                    conn.recv(1)
-                linger = struct.pack("ii", 1, 0)  # on, 0 s: close() sends RST
-                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
-                conn.close()
-
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        try:
+        sock.listen(16)  # before the thread starts accepting
+        with serving(sock, abort_after_first_bytes):
             yield sock.getsockname()[1]
-        finally:
-            stop.set()
-            thread.join(timeout=2)
 
 
 @situation("backlog_full")

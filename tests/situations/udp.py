@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
 from collections.abc import Iterator
 
-from tests.loopback import bound_socket, situation
+from tests.loopback import bound_socket, serving, situation
 
 
 @situation("udp_closed")
@@ -28,24 +27,10 @@ def udp_closed() -> Iterator[int]:
 @contextlib.contextmanager
 def udp_echo() -> Iterator[int]:
     """A UDP server on 127.0.0.1 that sends every datagram back."""
-    with bound_socket(kind=socket.SOCK_DGRAM) as sock:
-        sock.settimeout(0.05)
-        stop = threading.Event()
 
-        def serve() -> None:
-            while not stop.is_set():
-                try:
-                    data, peer = sock.recvfrom(2048)
-                except TimeoutError:
-                    continue
-                except OSError:
-                    return
-                sock.sendto(data, peer)
+    def echo() -> None:
+        data, peer = sock.recvfrom(2048)
+        sock.sendto(data, peer)
 
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        try:
-            yield sock.getsockname()[1]
-        finally:
-            stop.set()
-            thread.join(timeout=2)
+    with bound_socket(kind=socket.SOCK_DGRAM) as sock, serving(sock, echo):
+        yield sock.getsockname()[1]
