@@ -7,7 +7,7 @@ with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
     if code == 0:
         print("Porta aberta.")
     elif code == errno.ECONNREFUSED:
-        print("Recusada:", errno.errorcode[code])
-        #> Recusada: ECONNREFUSED
+        print("Recusada (ECONNREFUSED).")
+        #> Recusada (ECONNREFUSED).
     else:
         print("Outro erro:", errno.errorcode.get(code, code))

@@ -10,5 +10,3 @@ except OSError as exc:
     #> Recusada? True
     print("Classe:", type(exc).__name__)
     #> Classe: ConnectionRefusedError
-    print("Nome do errno:", errno.errorcode[exc.errno])
-    #> Nome do errno: ECONNREFUSED
