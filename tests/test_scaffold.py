@@ -200,7 +200,9 @@ def test_new_example_is_picked_up_and_passes_once_recorded(tmp_path: Path) -> No
     assert recorded.returncode == 0, recorded.stdout
     assert "        #> Conexão recusada.\n" in snippet.read_text(encoding="utf-8")
     variant = tmp_path / "snippets" / "saidas" / "novidades"
-    assert (variant / "porta_fechada.servidor_ativo.txt").read_text() == "Conectado.\n"
+    assert (variant / "porta_fechada.servidor_ativo.txt").read_text(
+        encoding="utf-8"
+    ) == "Conectado.\n"
 
     after = run([*pytest_cmd, *select], tmp_path)
     assert after.returncode == 0, after.stdout
