@@ -125,7 +125,11 @@ def python_lines(text: str) -> Iterator[str]:
         if comment.startswith(">") or re.search(r"--8<--|noqa|pragma", comment):
             continue
         lines[token.start[0] - 1] += " " + comment
-    for node in ast.walk(ast.parse(text)):
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:  # newer syntax than this Python: comments only
+        tree = ast.Module(body=[], type_ignores=[])
+    for node in ast.walk(tree):
         if (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
