@@ -1,65 +1,193 @@
-"""Repository automation: the workflow, the templates, the edit links."""
+"""Repository automation: the workflow, the templates, the guide, the edit links."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 
+from tests import scaffold
+from tests.loopback import SITUATIONS
 from tests.site import ROOT
 
 GITHUB = ROOT / ".github"
+WORKFLOW = GITHUB / "workflows" / "ci.yml"
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 
 
 def load(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def test_workflow_tests_every_os_and_supported_python() -> None:
-    workflow = load(GITHUB / "workflows" / "ci.yml")
+def jobs() -> dict:
+    return load(WORKFLOW)["jobs"]
+
+
+def runs(job: dict) -> str:
+    return "\n".join(step.get("run", "") for step in job["steps"])
+
+
+def uses(job: dict) -> list[str]:
+    return [step["uses"] for step in job["steps"] if "uses" in step]
+
+
+def checklist(path: Path) -> list[str]:
+    return re.findall(r"^- \[ \] .+$", path.read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def test_workflow_runs_on_main_and_pull_requests_read_only() -> None:
+    workflow = load(WORKFLOW)
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as True
     assert triggers["push"]["branches"] == ["main"]
     assert "pull_request" in triggers
-    matrix = workflow["jobs"]["tests"]["strategy"]["matrix"]
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_workflow_tests_every_os_and_supported_python() -> None:
+    tests = jobs()["tests"]
+    matrix = tests["strategy"]["matrix"]
     assert set(matrix["os"]) == {"ubuntu-latest", "macos-latest", "windows-latest"}
     assert matrix["python"] == ["3.10", "3.11", "3.12", "3.13"]
-    steps = workflow["jobs"]["tests"]["steps"]
-    assert any(step.get("run") == "python -m pytest" for step in steps)
+    assert tests["strategy"]["fail-fast"] is False
+    assert tests["runs-on"] == "${{ matrix.os }}"
+    assert "python -m pip install -r requirements.txt" in runs(tests)
+    assert "npm ci --prefix tests/browser" in runs(tests)
+    # The last step is the suite itself, the same command on every system.
+    assert tests["steps"][-1]["run"] == "python -m pytest"
+
+
+def test_workflow_requires_browser_and_spelling_only_on_linux() -> None:
+    steps = jobs()["tests"]["steps"]
+    setting = [s for s in steps if "REQUIRE_BROWSER=1" in s.get("run", "")]
+    assert len(setting) == 1
+    step = setting[0]
+    assert step["if"] == "runner.os == 'Linux'"
+    assert "REQUIRE_SPELLING=1" in step["run"]
+    assert "hunspell-pt-br" in step["run"]
+    assert "CHROMIUM=" in step["run"]
 
 
 def test_workflow_builds_strict_and_deploys_only_from_main() -> None:
-    jobs = load(GITHUB / "workflows" / "ci.yml")["jobs"]
-    build_runs = " ".join(step.get("run", "") for step in jobs["build"]["steps"])
-    assert "mkdocs build --strict" in build_runs
-    deploy = jobs["deploy"]
+    build, deploy = jobs()["build"], jobs()["deploy"]
+    assert "mkdocs build --strict --site-dir site" in runs(build)
+    upload = next(
+        s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", "")
+    )
+    assert upload["with"]["path"] == "site"
     assert set(deploy["needs"]) == {"tests", "build"}
-    assert "refs/heads/main" in deploy["if"]
+    assert deploy["if"] == (
+        "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    )
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    uses = [step.get("uses", "") for step in deploy["steps"]]
-    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert any(u.startswith("actions/deploy-pages@") for u in uses(deploy))
 
 
-def test_templates_exist_and_are_valid() -> None:
-    checklist = (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
-    assert checklist.count("- [ ]") >= 5
+def test_workflow_actions_are_pinned_to_a_major_version() -> None:
+    used = [u for job in jobs().values() for u in uses(job)]
+    assert used
+    for action in used:
+        assert re.fullmatch(r"actions/[\w-]+@v\d+", action), action
+
+
+def test_issue_form_asks_what_a_report_needs() -> None:
     form = load(GITHUB / "ISSUE_TEMPLATE" / "trecho-diferente.yml")
-    ids = {field.get("id") for field in form["body"]}
-    assert {"snippet", "os", "python", "observed", "expected"} <= ids
+    assert form["name"]
+    assert form["description"]
+    fields = {field.get("id"): field for field in form["body"]}
+    for required in ("snippet", "os", "python", "observed", "expected"):
+        assert fields[required]["validations"]["required"] is True, required
+    assert load(GITHUB / "ISSUE_TEMPLATE" / "config.yml") is not None
 
 
-def test_pre_commit_pins_the_same_ruff_as_requirements() -> None:
+def test_pull_request_template_has_the_guide_checklist() -> None:
+    template = checklist(GITHUB / "pull_request_template.md")
+    assert len(template) >= 5
+    assert template == checklist(CONTRIBUTING)
+
+
+def test_guide_links_resolve() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text)
+    assert "tests/README.md" in targets
+    for target in targets:
+        assert (ROOT / target).exists(), target
+
+
+def test_guide_scaffold_commands_are_valid() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    commands = re.findall(r"python -m tests\.scaffold ([^\n`]+)", text)
+    assert commands
+    for command in commands:
+        args = scaffold.parse(command.split())
+        assert args.situacao in SITUATIONS
+
+
+def test_guide_names_only_existing_situations() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    section = text.split("Situações (", 1)[1].split("\n\n", 1)[0]
+    named = set(re.findall(r"`(\w+)`", section))
+    assert named
+    assert named <= set(SITUATIONS), named - set(SITUATIONS)
+
+
+def test_pre_commit_pins_the_same_ruff_and_checks_spelling() -> None:
     config = load(ROOT / ".pre-commit-config.yaml")
     ruff_repo = next(
         r for r in config["repos"] if r["repo"].endswith("ruff-pre-commit")
     )
+    assert {hook["id"] for hook in ruff_repo["hooks"]} == {"ruff-check", "ruff-format"}
     requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert f"ruff=={ruff_repo['rev'].lstrip('v')}" in requirements
+    hooks = [h for r in config["repos"] if r["repo"] == "local" for h in r["hooks"]]
+    assert any(h["entry"] == "python -m tests.spelling" for h in hooks)
 
 
-def test_pages_have_an_edit_link_and_no_github_api_fetch(built_site: Path) -> None:
-    html = (built_site / "uso" / "index.html").read_text(encoding="utf-8")
-    assert "edit/main/docs/uso.md" in html
-    for page in built_site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def pages(built_site: Path) -> dict[str, str]:
+    return {
+        page.relative_to(built_site).as_posix(): page.read_text(encoding="utf-8")
+        for page in built_site.rglob("*.html")
+    }
+
+
+def test_every_page_has_an_edit_link(pages: dict[str, str]) -> None:
+    config = load_mkdocs()
+    base = config["repo_url"].rstrip("/") + "/" + config["edit_uri"]
+    assert "content.action.edit" in config["theme"]["features"]
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        relative = source.relative_to(ROOT / "docs")
+        html = relative.with_suffix("").as_posix()
+        html = html.removesuffix("index").rstrip("/")
+        page = pages[f"{html}/index.html" if html else "index.html"]
+        assert f'href="{base}{relative.as_posix()}"' in page, relative
+
+
+def test_repository_link_without_github_api_fetch(pages: dict[str, str]) -> None:
+    repo_url = load_mkdocs()["repo_url"]
+    for name, html in pages.items():
+        if name == "404.html":
+            continue
+        assert f'<a href="{repo_url}" title=' in html, name
         # With this attribute Material's script asks api.github.com for stars.
-        assert 'data-md-component="source"' not in text, page
+        assert 'data-md-component="source"' not in html, name
+        assert "api.github.com" not in html, name
+
+
+def test_site_url_is_the_repository_github_pages_address() -> None:
+    config = load_mkdocs()
+    owner, repo = re.fullmatch(
+        r"https://github\.com/([\w.-]+)/([\w.-]+)", config["repo_url"]
+    ).groups()
+    assert config["repo_name"] == f"{owner}/{repo}"
+    assert config["site_url"] == f"https://{owner.lower()}.github.io/{repo}/"
+
+
+def load_mkdocs() -> dict:
+    # mkdocs.yml uses !!python tags (the slugify function): read it unsafely,
+    # it is the project's own file.
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=yaml.Loader)

@@ -1,0 +1,101 @@
+"""The pt-BR text is spelled right; the checker reads prose and skips code."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests import spelling
+
+
+def require_hunspell() -> None:
+    """Skip where Hunspell's pt_BR dictionary is missing, unless required."""
+    try:
+        spelling.hunspell_unknown({"conexão"})
+    except spelling.SpellingUnavailable as exc:
+        if os.environ.get("REQUIRE_SPELLING") == "1":
+            pytest.fail(f"{exc} (REQUIRE_SPELLING=1)", pytrace=False)
+        pytest.skip(str(exc))
+
+
+def test_project_text_is_spelled_right() -> None:
+    require_hunspell()
+    wrong = spelling.misspelled()
+    listed = "\n".join(f"{w.path}:{w.line}: {w.text}" for w in wrong)
+    assert not wrong, (
+        f"unknown words (fix them, or add right ones to tests/palavras.txt):\n{listed}"
+    )
+
+
+def test_a_misspelling_is_caught_and_code_is_not_checked(tmp_path: Path) -> None:
+    require_hunspell()
+    page = tmp_path / "pagina.md"
+    page.write_text(
+        "---\ndescription: Uma conexao recusada.\n---\n\n"
+        "# Título\n\nO servidor recusou a `conexao_x`, e o cliente\n"
+        "recebeu `OSError: [Errno 111] Conection\nrefused` logo.\n\n"
+        '!!! warning "Atençao"\n\n    Texto [certo](https://exemplo.invalid/errrado).\n\n'
+        "```python\nprint('servdor')\n```\n",
+        encoding="utf-8",
+    )
+    snippet = tmp_path / "trecho.py"
+    snippet.write_text(
+        '# Um comentário com erro: conecsão\nprint("Servidor fora do ar")\n'
+        'value = getattr(object, "attrname", None)\n',
+        encoding="utf-8",
+    )
+    wrong = spelling.misspelled([page, snippet])
+    assert [(Path(w.path).name, w.line, w.text) for w in wrong] == [
+        ("pagina.md", 2, "conexao"),
+        ("pagina.md", 11, "Atençao"),
+        ("trecho.py", 1, "conecsão"),
+    ]
+
+
+def test_markdown_prose_leaves_code_links_and_markup_out() -> None:
+    text = (
+        "---\ndescription: Texto da descrição\n---\n"
+        "Antes `código\nquebrado` depois [link](alvo.md#ancora) { #id }\n"
+        '!!! note "Título"\n'
+        '--8<-- "uso/conectar.py"\n'
+        "```text\nsaída\n```\n"
+        "Fim <span>marcado</span>\n"
+        "## In English\nThis is not checked\n"
+    )
+    lines = spelling.markdown_lines(text, "## In English")
+    words = [line.split() for line in lines]
+    assert words == [
+        [],
+        ["Texto", "da", "descrição"],
+        [],
+        ["Antes"],
+        ["depois", "[link"],
+        ['"Título"'],
+        [],
+        [],
+        [],
+        [],
+        ["Fim", "marcado"],
+    ]
+
+
+def test_word_list_is_sorted_and_unique() -> None:
+    words = [
+        line
+        for line in spelling.WORDS.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert words == sorted(set(words), key=lambda w: (w.lower(), w))
+    assert all(line == line.strip() and " " not in line for line in words)
+
+
+def test_missing_hunspell_is_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(spelling.shutil, "which", lambda name: None)
+    assert spelling.main() == 2
+    err = capsys.readouterr().err
+    assert err.startswith("erro: hunspell não está instalado")
+    assert "Traceback" not in err
