@@ -89,6 +89,27 @@ class Scenario:
         return OUTPUTS / f"{Path(self.snippet).with_suffix('')}.{variant}.txt"
 
 
+# Proxy variables of the machine running the tests must not change a result.
+NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
+
+
+def refused_then_up(
+    snippet: str,
+    port: int,
+    *,
+    up: str = "listening",
+    env: Mapping[str, str] | None = None,
+) -> Scenario:
+    """The most common proof: refused at once on ``port`` (the ``#>`` output),
+    and the same code with a server there (variant ``servidor_ativo``)."""
+    env = env or {}
+    return Scenario(
+        snippet,
+        main=Run(ports={port: "refused"}, env=env, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={port: up}, env=env)},
+    )
+
+
 def _collect() -> list[Scenario]:
     scenarios: list[Scenario] = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):

@@ -1,22 +1,10 @@
 """Scenarios for the seed pages: documentação, uso and exemplos."""
 
-from tests.scenarios import INSTANT, Run, Scenario
+from tests.scenarios import Scenario, refused_then_up
 
 SCENARIOS = [
     Scenario("documentacao/hierarquia.py"),
-    Scenario(
-        "uso/conectar.py",
-        main=Run(ports={8080: "refused"}, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={8080: "listening"})},
-    ),
-    Scenario(
-        "exemplos/servidor_inativo.py",
-        main=Run(ports={9999: "refused"}, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={9999: "listening"})},
-    ),
-    Scenario(
-        "exemplos/varias_excecoes.py",
-        main=Run(ports={8000: "refused"}, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={8000: "listening"})},
-    ),
+    refused_then_up("uso/conectar.py", 8080),
+    refused_then_up("exemplos/servidor_inativo.py", 9999),
+    refused_then_up("exemplos/varias_excecoes.py", 8000),
 ]

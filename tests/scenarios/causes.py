@@ -1,15 +1,11 @@
 """Scenarios for the pitfalls and look-alikes pages."""
 
-from tests.scenarios import INSTANT, LOCALHOST_BOTH, Run, Scenario
+from tests.scenarios import INSTANT, LOCALHOST_BOTH, Run, Scenario, refused_then_up
 
 DB = {"DB_HOST": "127.0.0.1", "DB_PORT": "{port[5432]}"}
 
 SCENARIOS = [
-    Scenario(
-        "armadilhas/recusa_imediata.py",
-        main=Run(ports={8080: "refused"}, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={8080: "listening"})},
-    ),
+    refused_then_up("armadilhas/recusa_imediata.py", 8080),
     Scenario("armadilhas/servidor_fechado.py", main=Run(max_seconds=INSTANT)),
     # 127.0.0.2 answers only where all of 127.0.0.0/8 is loopback (Linux);
     # macOS configures just 127.0.0.1 by default.
@@ -24,11 +20,7 @@ SCENARIOS = [
         main=Run(ports={5432: "refused"}, env=DB),
         variants={"no_host": Run(ports={5432: "listening"}, env=DB)},
     ),
-    Scenario(
-        "armadilhas/connect_ex.py",
-        main=Run(ports={8080: "refused"}, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={8080: "listening"})},
-    ),
+    refused_then_up("armadilhas/connect_ex.py", 8080),
     Scenario(
         "armadilhas/connect_ex_invertido.py",
         main=Run(ports={8080: "refused"}, max_seconds=INSTANT),

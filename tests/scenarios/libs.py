@@ -1,9 +1,14 @@
 """Scenarios for the libraries and asyncio pages."""
 
-from tests.scenarios import INSTANT, LOCALHOST_BOTH, Run, Scenario
+from tests.scenarios import (
+    INSTANT,
+    LOCALHOST_BOTH,
+    NO_PROXY_ENV,
+    Run,
+    Scenario,
+    refused_then_up,
+)
 
-# Proxy variables of the machine running the tests must not change the result.
-NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
 DEAD_PROXY_ENV = {
     **NO_PROXY_ENV,
     "HTTP_PROXY": "http://127.0.0.1:3128",
@@ -13,11 +18,7 @@ DEAD_PROXY_ENV = {
 
 def http_client(snippet: str) -> Scenario:
     """An HTTP client: refused on port 8000, and the same code with a server."""
-    return Scenario(
-        snippet,
-        main=Run(ports={8000: "refused"}, env=NO_PROXY_ENV, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={8000: "http"}, env=NO_PROXY_ENV)},
-    )
+    return refused_then_up(snippet, 8000, up="http", env=NO_PROXY_ENV)
 
 
 SCENARIOS = [
@@ -44,11 +45,7 @@ SCENARIOS = [
         "bibliotecas/proxy_morto.py",
         main=Run(ports={3128: "refused", 8000: "http"}, env=DEAD_PROXY_ENV),
     ),
-    Scenario(
-        "bibliotecas/asyncio_um_endereco.py",
-        main=Run(ports={8080: "refused"}, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={8080: "listening"})},
-    ),
+    refused_then_up("bibliotecas/asyncio_um_endereco.py", 8080),
     Scenario(
         "bibliotecas/asyncio_varios_enderecos.py",
         main=Run(ports={8080: "refused_both"}, hosts=LOCALHOST_BOTH),

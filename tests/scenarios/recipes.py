@@ -1,9 +1,13 @@
 """Scenarios for the recipes module and its usage examples."""
 
-from tests.scenarios import LOCALHOST_BOTH, Run, Scenario
+from tests.scenarios import (
+    LOCALHOST_BOTH,
+    NO_PROXY_ENV,
+    Run,
+    Scenario,
+    refused_then_up,
+)
 from tests.situations.servers import LATE_START_SECONDS
-
-NO_PROXY = {"NO_PROXY": "*", "no_proxy": "*"}  # the runner's env must not interfere
 
 SCENARIOS = [
     Scenario("recipes.py", main=None, tested_by="test_recipes.py"),
@@ -17,11 +21,7 @@ SCENARIOS = [
         main=Run(ports={8080: "late"}, min_seconds=LATE_START_SECONDS),
         variants={"nunca_sobe": Run(ports={8080: "refused"}, max_seconds=1.5)},
     ),
-    Scenario(
-        "receitas/reconhecer_recusa.py",
-        main=Run(ports={8000: "refused"}, env=NO_PROXY, max_seconds=0.5),
-        variants={"servidor_ativo": Run(ports={8000: "http"}, env=NO_PROXY)},
-    ),
+    refused_then_up("receitas/reconhecer_recusa.py", 8000, up="http", env=NO_PROXY_ENV),
 ]
 
 ONLY_V4 = {"localhost": ("127.0.0.1",)}
