@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,15 @@ INCLUDE = re.compile(r'^(?P<indent>\s*)(?P<escape>;?)-{1,}8<-{1,}\s+"(?P<spec>[^
 MKDOCSTRINGS = re.compile(r"^\s*:::\s+(?P<identifier>[\w.]+)")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\n]*)$")
 PYTHON_LANGS = {"py", "python", "python3", "pycon", "py3"}
+
+# Debian's Chromium, as the browser tests and the benchmark start it.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 @dataclass(frozen=True)
@@ -85,3 +95,18 @@ def section_names(path: Path) -> set[str]:
     """Snippet sections (``# --8<-- [start:name]``) defined in ``path``."""
     text = path.read_text(encoding="utf-8")
     return set(re.findall(r"--8<--\s*\[start:([\w-]+)\]", text))
+
+
+def page_paths() -> list[str]:
+    """URL path of every page, from docs/ (use_directory_urls)."""
+    paths = []
+    for source in sorted(DOCS.rglob("*.md")):
+        relative = source.relative_to(DOCS).with_suffix("")
+        parts = list(relative.parts)
+        if parts[-1] == "index":
+            parts.pop()
+        paths.append("".join(f"{part}/" for part in parts))
+    return paths
+
+
+PAGES = page_paths()

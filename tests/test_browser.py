@@ -16,33 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.site import DOCS
+from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
 WIDTHS = {"desktop": 1280, "mobile": 375}
-
-
-def page_paths() -> list[str]:
-    """URL path of every page, from docs/ (use_directory_urls)."""
-    paths = []
-    for source in sorted(DOCS.rglob("*.md")):
-        relative = source.relative_to(DOCS).with_suffix("")
-        parts = list(relative.parts)
-        if parts[-1] == "index":
-            parts.pop()
-        paths.append("".join(f"{part}/" for part in parts))
-    return paths
-
-
-PAGES = page_paths()
 
 
 def require(available: bool, reason: str) -> None:

@@ -1,6 +1,6 @@
 """Benchmark of the current tree (a script, not a test).
 
-    .venv/bin/python tests/benchmark.py [--builds N] [--skip-suite]
+    .venv/bin/python scripts/benchmark.py [--builds N] [--skip-suite]
                                         [--skip-lighthouse] [--json]
 
 Reports: ``mkdocs build --strict`` time (median of N runs), the test-suite
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PAGES  # noqa: E402
+from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 LIGHTHOUSE = "lighthouse@13"
