@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import tests.situations  # noqa: F401  (registers the situations)
-from tests.loopback import SITUATIONS, guarded_network
-from tests.scenarios import SNIPPETS
-
-ROOT = SNIPPETS.parent
+from tests.network import guarded
+from tests.site import ROOT, SNIPPETS
+from tests.situations import SITUATIONS
 
 # Snippets import each other (the recipes module) as a reader would, from
 # the folder they sit in.
@@ -25,7 +23,7 @@ sys.path.insert(0, str(SNIPPETS))
 @pytest.fixture(autouse=True)
 def network_guard() -> Iterator[None]:
     """Fail any test that reaches beyond loopback, even if the error was caught."""
-    with guarded_network() as network:
+    with guarded() as network:
         yield
         violations = list(network.violations)
     if violations:
@@ -59,7 +57,7 @@ def port_in() -> Iterator[Callable[[str], int]]:
     with contextlib.ExitStack() as stack:
 
         def prepare(name: str) -> int:
-            return stack.enter_context(SITUATIONS[name]())
+            return stack.enter_context(SITUATIONS[name].start())
 
         yield prepare
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import gc
+import importlib
 import os
+import random
 import re
 import subprocess
 import sys
@@ -19,14 +22,16 @@ import pytest
 from pytest_examples import CodeExample, EvalExample
 from ruff.__main__ import find_ruff_bin
 
-from tests.loopback import mapped_ports
+from tests.network import mapped
 from tests.scenarios import Run, Scenario
+from tests.situations import SITUATIONS
 
 # Windows retries a refused connection attempt before reporting it (about
 # 2 s per address, and localhost tries ::1 first): its "immediate" refusal is
 # seconds, not microseconds. The pages say so; the timing classes allow it.
 WINDOWS_REFUSAL_DELAY = 5.0 if sys.platform == "win32" else 0.0
 
+SEED = 20261126
 PRINT_COMMENT = re.compile(r"^( *#)> ", re.MULTILINE)
 SPACED_PRINT_COMMENT = re.compile(r"^( *#) > ", re.MULTILINE)
 
@@ -51,6 +56,36 @@ def configure(eval_example: EvalExample, scenario: Scenario) -> None:
     eval_example.set_config(
         line_length=88, target_version=f"py{major}{minor}", ruff_line_length=88
     )
+
+
+@contextlib.contextmanager
+def situations_behind(run: Run) -> Iterator[dict[int, int]]:
+    """Start each documented port's situation and map the port onto it.
+
+    Yields ``documented port -> real port``.
+    """
+    with contextlib.ExitStack() as stack:
+        real = {
+            port: stack.enter_context(SITUATIONS[name].start())
+            for port, name in run.ports.items()
+        }
+        with mapped(real, run.hosts):
+            yield real
+
+
+def preload_imports(path: Path) -> None:
+    """Import what the snippet imports, so its timing class measures the
+    network, not a library's first import on a busy machine."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules = [node.module]
+        else:
+            continue
+        for module in modules:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module)
 
 
 @contextlib.contextmanager
@@ -84,13 +119,16 @@ def run_snippet(
     """
     example = example_for(scenario.path)
     configure(eval_example, scenario)
+    preload_imports(scenario.path)
     exception: BaseException | None = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)
         with (
-            mapped_ports(run.ports, run.hosts) as real_ports,
+            situations_behind(run) as real_ports,
             _program_context(run, real_ports, scenario.path.name),
         ):
+            # Back-off jitter and the like: the same numbers on every run.
+            random.seed(SEED)
             start = time.perf_counter()
             try:
                 if not check_prints:
@@ -141,9 +179,8 @@ def judge(scenario: Scenario, run: Run, outcome: Outcome) -> None:
         assert outcome.resource_warnings, "documented leak produced no ResourceWarning"
     else:
         assert not outcome.resource_warnings, outcome.resource_warnings
-    if run.max_seconds is not None:
-        limit = run.max_seconds + WINDOWS_REFUSAL_DELAY
-        assert outcome.seconds <= limit, f"took {outcome.seconds:.3f}s"
+    limit = run.max_seconds + WINDOWS_REFUSAL_DELAY
+    assert outcome.seconds <= limit, f"took {outcome.seconds:.3f}s, over {limit}s"
     assert outcome.seconds >= run.min_seconds, f"took {outcome.seconds:.3f}s"
 
 

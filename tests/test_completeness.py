@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scenarios import ALL, BY_SNIPPET, OUTPUTS
+from tests.scenarios import BY_SNIPPET, OUTPUTS, SCENARIOS
 from tests.site import (
     INCLUDE,
     SNIPPETS,
@@ -69,10 +69,10 @@ def test_every_python_snippet_has_a_scenario() -> None:
     python_files -= {f for f in python_files if f.endswith("__init__.py")}
     assert sorted(python_files - set(BY_SNIPPET)) == [], "add a scenario in tests/"
     assert sorted(set(BY_SNIPPET) - python_files) == [], "scenario without a file"
-    assert len(BY_SNIPPET) == len(ALL), "a snippet has two scenarios"
+    assert len(BY_SNIPPET) == len(SCENARIOS), "a snippet has two scenarios"
 
 
-@pytest.mark.parametrize("scenario", ALL, ids=lambda s: s.snippet)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.snippet)
 def test_scenario_is_exercised(scenario) -> None:
     if scenario.main is None and not scenario.variants:
         assert scenario.tested_by, f"{scenario.snippet}: nothing runs it"
@@ -81,7 +81,7 @@ def test_scenario_is_exercised(scenario) -> None:
 
 
 def test_every_recorded_output_belongs_to_a_variant() -> None:
-    expected = {s.output_path(v) for s in ALL for v in s.variants}
+    expected = {s.output_path(v) for s in SCENARIOS for v in s.variants}
     recorded = set(OUTPUTS.rglob("*.txt")) if OUTPUTS.exists() else set()
     assert sorted(map(str, recorded - expected)) == [], "stale recorded output"
     assert sorted(map(str, expected - recorded)) == [], "run pytest --update-examples"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import diagnostico
 import pytest
 
-from tests.scenarios import SNIPPETS
+from tests.site import SNIPPETS
 
 PROGRAM = SNIPPETS / "diagnostico.py"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests import scaffold
-from tests.loopback import SITUATIONS
+from scripts import scaffold
 from tests.site import ROOT
+from tests.situations import SITUATIONS
 
 GITHUB = ROOT / ".github"
 WORKFLOW = GITHUB / "workflows" / "ci.yml"
@@ -117,18 +117,21 @@ def test_guide_links_resolve() -> None:
         assert (ROOT / target).exists(), target
 
 
-def test_guide_scaffold_commands_are_valid() -> None:
+def test_guide_scaffold_commands_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The guide's worked example adds an "ftp" situation before using it.
+    monkeypatch.setitem(SITUATIONS, "ftp", SITUATIONS["http"])
     text = CONTRIBUTING.read_text(encoding="utf-8")
-    commands = re.findall(r"python -m tests\.scaffold ([^\n`]+)", text)
-    assert commands
+    commands = re.findall(r"python -m scripts\.scaffold ([^\n`]+)", text)
+    assert len(commands) >= 2
     for command in commands:
         args = scaffold.parse(command.split())
         assert args.situacao in SITUATIONS
+        assert set(args.variantes.values()) <= set(SITUATIONS)
 
 
 def test_guide_names_only_existing_situations() -> None:
     text = CONTRIBUTING.read_text(encoding="utf-8")
-    section = text.split("Situações (", 1)[1].split("\n\n", 1)[0]
+    section = text.split("dicionário `SITUATIONS` do fim", 1)[1].split("\n\n", 1)[0]
     named = set(re.findall(r"`(\w+)`", section))
     assert named
     assert named <= set(SITUATIONS), named - set(SITUATIONS)

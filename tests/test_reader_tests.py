@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.scenarios import SNIPPETS
+from tests.site import SNIPPETS
 
 READER_TESTS = SNIPPETS / "testes" / "test_porta_recusada.py"
 

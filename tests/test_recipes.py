@@ -23,10 +23,9 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from recipes import connect_with_retry, is_connection_refused, wait_for_port
-from tests.loopback import LOOPBACK_V4, ipv6_available, mapped_ports
-from tests.runner import WINDOWS_REFUSAL_DELAY
-from tests.scenarios import LOCALHOST_BOTH
-from tests.situations.servers import LATE_START_SECONDS
+from tests.runner import WINDOWS_REFUSAL_DELAY, situations_behind
+from tests.scenarios import LOCALHOST_BOTH, Run
+from tests.situations import LATE_START_SECONDS, LOOPBACK_V4, ipv6_available
 
 PortIn = Callable[[str], int]
 
@@ -179,7 +178,7 @@ def test_asyncio_multiple_exceptions_are_seen() -> None:
         _, writer = await asyncio.open_connection("localhost", 8080)
         writer.close()
 
-    with mapped_ports({8080: "refused_both"}, LOCALHOST_BOTH):
+    with situations_behind(Run(ports={8080: "refused_both"}, hosts=LOCALHOST_BOTH)):
         exc = caught(lambda: asyncio.run(main()))
     assert type(exc) is OSError, "asyncio should aggregate two different errors"
     assert str(exc).startswith("Multiple exceptions:")
@@ -189,7 +188,7 @@ def test_asyncio_multiple_exceptions_are_seen() -> None:
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="all_errors is 3.11+")
 @pytest.mark.skipif(not ipv6_available(), reason="::1 unavailable here")
 def test_exception_groups_need_every_member_refused() -> None:
-    with mapped_ports({8080: "refused_both"}, LOCALHOST_BOTH):
+    with situations_behind(Run(ports={8080: "refused_both"}, hosts=LOCALHOST_BOTH)):
         exc = caught(
             lambda: socket.create_connection(
                 ("localhost", 8080), timeout=0.3, all_errors=True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -11,100 +12,154 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from ruff.__main__ import find_ruff_bin
 
-from tests import scaffold
+from scripts import scaffold
 from tests.site import ROOT, SNIPPETS
 
-COPIED = ["snippets", "tests", "docs", "overrides", "mkdocs.yml", "pyproject.toml"]
-NEW = "novidades/porta_fechada.py"
+COPIED = ["snippets", "tests", "scripts", "docs", "overrides", "mkdocs.yml"]
+COPIED += ["pyproject.toml", "CONTRIBUTING.md"]
 CODE_BLOCK = re.compile(
     r'<div class="language-(\w+) highlight">.*?<code>(.*?)</code>', re.DOTALL
 )
+
+
+def tree_state() -> dict[Path, bytes]:
+    """Everything the scaffold could write: snippets/ and the scenario table."""
+    files = [p for p in SNIPPETS.rglob("*") if p.is_file()]
+    return {p: p.read_bytes() for p in [*files, scaffold.TABLE]}
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         ([], "argumentos inválidos"),
-        (["sem_area.py"], "nome inválido"),
-        (["Area/Nome.py"], "nome inválido"),
-        (["exemplos/com-hifen.py"], "nome inválido"),
-        (["exemplos/ação.py"], "nome inválido"),
-        (["../fora/x.py"], "nome inválido"),
-        (["/tmp/x.py"], "nome inválido"),
-        (["exemplos/sub/x.py"], "nome inválido"),
-        (["exemplos/x.txt"], "nome inválido"),
-        (["saidas/x.py"], "guarda as saídas registradas"),
-        (["exemplos/x.py", "--porta", "0"], "--porta deve ser"),
-        (["exemplos/x.py", "--porta", "70000"], "--porta deve ser"),
-        (["exemplos/x.py", "--porta", "abc"], "--porta deve ser"),
-        (["exemplos/x.py", "--porta"], "argumentos inválidos"),
+        (["exemplos/x.py"], "diga a situação"),
+        (["sem_area.py", "--situacao", "refused"], "nome inválido"),
+        (["Area/Nome.py", "--situacao", "refused"], "nome inválido"),
+        (["exemplos/com-hifen.py", "--situacao", "refused"], "nome inválido"),
+        (["exemplos/ação.py", "--situacao", "refused"], "nome inválido"),
+        (["../fora/x.py", "--situacao", "refused"], "nome inválido"),
+        (["/tmp/x.py", "--situacao", "refused"], "nome inválido"),
+        (["exemplos/sub/x.py", "--situacao", "refused"], "nome inválido"),
+        (["exemplos/x.txt", "--situacao", "refused"], "nome inválido"),
+        (["exemplos/novo.py\n", "--situacao", "refused"], "nome inválido"),
+        (["exemplos/novo.py\x00", "--situacao", "refused"], "nome inválido"),
+        (["saidas/x.py", "--situacao", "refused"], "guarda as saídas"),
+        (["exemplos/x.py", "--situacao", "refused", "--porta", "0"], "--porta"),
+        (["exemplos/x.py", "--situacao", "refused", "--porta", "70000"], "--porta"),
+        (["exemplos/x.py", "--situacao", "refused", "--porta", "abc"], "--porta"),
+        (["exemplos/x.py", "--situacao", "refused", "--porta", "²"], "--porta"),
+        (["exemplos/x.py", "--situacao", "refused", "--porta", "٨٠"], "--porta"),
+        (["exemplos/x.py", "--situacao", "refused", "--porta", "8" * 5000], "--porta"),
+        (["exemplos/x.py", "--situacao", "refused", "--porta"], "argumentos"),
         (["exemplos/x.py", "--situacao", "nada"], "situação desconhecida"),
-        (["exemplos/servidor_inativo.py"], "já existe"),
-        (["snippets/exemplos/servidor_inativo.py"], "já existe"),
-        (["exemplos\\servidor_inativo.py"], "já existe"),
-        (["exemplos/x.py", "--extra"], "argumentos inválidos"),
+        (
+            ["exemplos/x.py", "--situacao", "refused", "--variante", "servidor_ativo"],
+            "precisa de uma situação explícita",
+        ),
+        (
+            ["exemplos/x.py", "--situacao", "refused", "--variante", "ativo="],
+            "precisa de uma situação explícita",
+        ),
+        (
+            ["exemplos/x.py", "--situacao", "refused", "--variante", "a=smtp"],
+            "situação desconhecida",
+        ),
+        (
+            ["exemplos/x.py", "--situacao", "refused", "--variante", "a=refused"],
+            "a mesma situação",
+        ),
+        (
+            ["exemplos/x.py", "--situacao", "refused", "--variante", "Ativo=http"],
+            "nome de variante",
+        ),
+        (["exemplos/servidor_inativo.py", "--situacao", "refused"], "já existe"),
+        (
+            ["snippets/exemplos/servidor_inativo.py", "--situacao", "refused"],
+            "já existe",
+        ),
+        (["exemplos\\servidor_inativo.py", "--situacao", "refused"], "já existe"),
+        (["exemplos/x.py", "--situacao", "refused", "--extra"], "argumentos"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = sorted(SNIPPETS.rglob("*"))
+    before = tree_state()
     assert scaffold.main(argv) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith("erro: ")
     assert message in captured.err
-    assert "uso: python -m tests.scaffold" in captured.err
+    assert "uso: python -m scripts.scaffold" in captured.err
     assert "Traceback" not in captured.err
     assert captured.out == ""
-    assert sorted(SNIPPETS.rglob("*")) == before
+    assert tree_state() == before
 
 
 def test_a_name_with_a_scenario_but_no_file_is_refused(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setitem(scaffold.BY_SNIPPET, "exemplos/orfao.py", object())
-    assert scaffold.main(["exemplos/orfao.py"]) == 2
+    assert scaffold.main(["exemplos/orfao.py", "--situacao", "refused"]) == 2
     assert "já tem um cenário" in capsys.readouterr().err
 
 
 def test_help_is_in_portuguese(capsys: pytest.CaptureFixture[str]) -> None:
     assert scaffold.main(["--ajuda"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("uso: python -m tests.scaffold")
-    assert "--situacao" in out
+    assert out.startswith("uso: python -m scripts.scaffold")
+    assert "--variante NOME=SITUAÇÃO" in out
     assert "usage" not in out
 
 
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        (
-            "from tests.scenarios import Run, Scenario",
-            "from tests.scenarios import INSTANT, Run, Scenario",
-        ),
-        (
-            "from tests.scenarios import LOCALHOST_BOTH, Run, Scenario",
-            "from tests.scenarios import INSTANT, LOCALHOST_BOTH, Run, Scenario",
-        ),
-        (
-            "from tests.scenarios import INSTANT, Run, Scenario",
-            "from tests.scenarios import INSTANT, Run, Scenario",
-        ),
-    ],
-)
-def test_instant_joins_the_scenarios_import(line: str, expected: str) -> None:
-    module = f'"""Doc."""\n\n{line}\n\nSCENARIOS = []\n'
-    assert (
-        scaffold._import_instant(module)
-        == f'"""Doc."""\n\n{expected}\n\nSCENARIOS = []\n'
+class _BrokenStdout(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_nothing_is_left_behind_when_the_output_fails(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tree_state()
+    monkeypatch.setattr(sys, "stdout", _BrokenStdout())
+    assert scaffold.main(["exemplos/nunca_criado.py", "--situacao", "refused"]) == 1
+    assert "nada foi criado" in capsys.readouterr().err
+    assert tree_state() == before
+    assert not list(SNIPPETS.rglob(".*.novo"))
+
+
+def test_a_failed_second_write_restores_the_first(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "sem_permissao" / "b.txt"
+    first.write_text("antes", encoding="utf-8")
+    second.parent.write_text("um arquivo, não uma pasta", encoding="utf-8")
+    with (
+        pytest.raises(OSError, match="."),
+        scaffold.written({first: "depois", second: "x"}),
+    ):
+        pass
+    assert first.read_text(encoding="utf-8") == "antes"
+
+
+def test_the_new_row_keeps_the_table_importable_and_formatted() -> None:
+    text = scaffold.new_table(
+        "exemplos/um_nome_bem_comprido_para_quebrar_a_linha_do_cenario.py",
+        65535,
+        "refused",
+        {"servidor_ativo": "listening", "fila_cheia": "backlog_full"},
     )
-
-
-def test_an_unusual_import_leaves_the_timing_out() -> None:
-    module = "from tests.scenarios import (\n    Run,\n    Scenario,\n)\n"
-    assert scaffold._import_instant(module) is None
+    assert text.count(scaffold.SENTINEL) == 1
+    assert scaffold._ruff_format(text) == text
+    namespace: dict[str, object] = {}
+    exec(compile(text, "scenarios.py", "exec"), namespace)  # checks the rows too
+    row = namespace["BY_SNIPPET"][  # type: ignore[index]
+        "exemplos/um_nome_bem_comprido_para_quebrar_a_linha_do_cenario.py"
+    ]
+    assert row.main.ports == {65535: "refused"}
+    assert row.main.max_seconds == namespace["INSTANT"]
+    assert {k: v.ports[65535] for k, v in row.variants.items()} == {
+        "servidor_ativo": "listening",
+        "fila_cheia": "backlog_full",
+    }
 
 
 def test_no_snippet_keeps_the_template_placeholder() -> None:
@@ -114,6 +169,11 @@ def test_no_snippet_keeps_the_template_placeholder() -> None:
         if scaffold.PLACEHOLDER in path.read_text(encoding="utf-8")
     ]
     assert not left, f"replace the template's first comment in {left}"
+
+
+# --------------------------------------------------------------------------
+# End to end, in a copy of the project: CONTRIBUTING.md's worked example.
+# --------------------------------------------------------------------------
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -138,7 +198,20 @@ def copy_project(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def fenced_block(text: str, language: str) -> str:
+def guide_block(guide: str, title: str) -> str:
+    """The body of the guide's code block titled ``title``."""
+    match = re.search(rf'```\w+ title="{re.escape(title)}"\n(.*?)```', guide, re.S)
+    assert match, f"CONTRIBUTING.md lost its block {title!r}"
+    return match[1]
+
+
+def guide_command(guide: str, name: str) -> list[str]:
+    match = re.search(rf"python -m scripts\.scaffold ({re.escape(name)}[^\n`]*)", guide)
+    assert match, f"CONTRIBUTING.md lost the scaffold command for {name}"
+    return match[1].split()
+
+
+def printed_block(text: str, language: str) -> str:
     """The first ```language block printed by the scaffold, dedented."""
     body = text.split(f"```{language}", 1)[1].split("```", 1)[0]
     lines = [line.strip() for line in body.splitlines()]
@@ -150,84 +223,98 @@ def fenced_block(text: str, language: str) -> str:
     )
 
 
-def test_new_example_is_picked_up_and_passes_once_recorded(tmp_path: Path) -> None:
-    """In a copy of the project, the steps of CONTRIBUTING.md: scaffold,
-    write, include, record, test, build."""
+@pytest.mark.timeout(180)
+def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> None:
+    """CONTRIBUTING.md alone: add a situation, scaffold, write, include, record,
+    test, build. A variant against a server that speaks no FTP is refused."""
     copy_project(tmp_path)
-    python = [sys.executable]
+    guide = (tmp_path / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    name = "bibliotecas/ftp_recusa.py"
+    command = guide_command(guide, name)
+    scaffold_cmd = [sys.executable, "-m", "scripts.scaffold"]
 
-    created = run([*python, "-m", "tests.scaffold", NEW], tmp_path)
-    assert created.returncode == 0, created.stderr
-    snippet = tmp_path / "snippets" / NEW
-    module = tmp_path / "tests" / "scenarios" / "novidades.py"
-    assert snippet.exists()
-    assert f'"{NEW}"' in module.read_text(encoding="utf-8")
-    for ruff_args in (["check"], ["format", "--check"]):
-        result = run([find_ruff_bin(), *ruff_args, "--no-cache", str(module)], tmp_path)
-        assert result.returncode == 0, result.stdout
+    # Before the situation exists, the scaffold says so and writes nothing.
+    early = run([*scaffold_cmd, *command], tmp_path)
+    assert early.returncode == 2
+    assert "situação desconhecida em --variante servidor_ativo: 'ftp'" in early.stderr
+    assert not (tmp_path / "snippets" / name).exists()
 
-    pytest_cmd = [*python, "-m", "pytest", "-p", "no:cacheprovider", "-rA"]
-    select = ["-k", "porta_fechada or completeness or placeholder"]
-    before = run([*pytest_cmd, *select], tmp_path)
-    assert before.returncode == 1, before.stdout
-    # The harness found the new file: its runs fail until the outputs exist.
-    for failing in (
-        f"test_snippets.py::test_main_run_matches_print_comments[{NEW}]",
-        f"test_snippets.py::test_variant_output_is_recorded[{NEW}:servidor_ativo]",
-        "test_completeness.py::test_every_snippet_file_is_shown_on_a_page",
-        "test_scaffold.py::test_no_snippet_keeps_the_template_placeholder",
-    ):
-        assert f"FAILED tests/{failing}" in before.stdout
-
-    # The contributor describes the example, then pastes the printed blocks.
-    text = snippet.read_text(encoding="utf-8")
-    placeholder_line = next(line for line in text.splitlines() if "troque" in line)
-    snippet.write_text(
-        text.replace(placeholder_line, "# Uma porta sem servidor: recusa imediata."),
-        encoding="utf-8",
+    situations = tmp_path / "tests" / "situations.py"
+    text = situations.read_text(encoding="utf-8")
+    function = guide_block(guide, "tests/situations.py (a função)")
+    entry = guide_block(guide, "tests/situations.py (no dicionário SITUATIONS)")
+    text = text.replace(
+        "\n\n@dataclass(frozen=True)\nclass Situation",
+        "\n\n" + function + "\n\n@dataclass(frozen=True)\nclass Situation",
     )
-    page = tmp_path / "docs" / "exemplos.md"
+    text = text.replace(
+        "SITUATIONS: dict[str, Situation] = {\n",
+        "SITUATIONS: dict[str, Situation] = {\n" + entry,
+    )
+    situations.write_text(text, encoding="utf-8")
+
+    created = run([*scaffold_cmd, *command], tmp_path)
+    assert created.returncode == 0, created.stderr
+    snippet = tmp_path / "snippets" / name
+    snippet.write_text(guide_block(guide, f"snippets/{name}"), encoding="utf-8")
+    page = tmp_path / "docs" / "bibliotecas" / "index.md"
     page.write_text(
         page.read_text(encoding="utf-8")
-        + "\n## Porta fechada\n\n"
-        + fenced_block(created.stdout, "python")
+        + "\n## FTP\n\n"
+        + printed_block(created.stdout, "python")
         + "\n"
-        + fenced_block(created.stdout, "text"),
+        + printed_block(created.stdout, "text"),
         encoding="utf-8",
     )
 
+    pytest_cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA"]
+    select = ["-k", "ftp_recusa or ftp"]
     recorded = run([*pytest_cmd, *select, "--update-examples"], tmp_path)
     assert recorded.returncode == 0, recorded.stdout
-    assert "        #> Conexão recusada.\n" in snippet.read_text(encoding="utf-8")
-    variant = tmp_path / "snippets" / "saidas" / "novidades"
-    assert (variant / "porta_fechada.servidor_ativo.txt").read_text(
+    assert "#> Recusada: nenhum servidor FTP escuta nessa porta.\n" in (
+        snippet.read_text(encoding="utf-8")
+    )
+    variant = tmp_path / "snippets" / "saidas" / "bibliotecas"
+    assert (variant / "ftp_recusa.servidor_ativo.txt").read_text(
         encoding="utf-8"
-    ) == "Conectado.\n"
+    ) == "220 Servidor FTP de teste\n"
 
     after = run([*pytest_cmd, *select], tmp_path)
     assert after.returncode == 0, after.stdout
     for passing in (
-        f"test_snippets.py::test_main_run_matches_print_comments[{NEW}]",
-        f"test_snippets.py::test_variant_output_is_recorded[{NEW}:servidor_ativo]",
-        f"test_snippets.py::test_snippet_is_ruff_clean[{NEW}]",
-        "test_completeness.py::test_every_snippet_file_is_shown_on_a_page",
-        "test_scaffold.py::test_no_snippet_keeps_the_template_placeholder",
+        f"test_snippets.py::test_main_run_matches_print_comments[{name}]",
+        f"test_snippets.py::test_variant_output_is_recorded[{name}:servidor_ativo]",
+        f"test_snippets.py::test_snippet_is_ruff_clean[{name}]",
+        "test_network.py::test_situation_starts_and_stops_cleanly[ftp]",
     ):
         assert f"PASSED tests/{passing}" in after.stdout
+    assert f"snippets/{name}" in after.stdout  # its spelling check ran too
+
+    # The false claim cannot be recorded: a bare socket speaks no FTP.
+    table = tmp_path / "tests" / "scenarios.py"
+    table.write_text(
+        table.read_text(encoding="utf-8").replace(
+            '"servidor_ativo": Run(ports={2121: "ftp"})',
+            '"servidor_ativo": Run(ports={2121: "listening"})',
+        ),
+        encoding="utf-8",
+    )
+    false_claim = run([*pytest_cmd, *select], tmp_path)
+    assert false_claim.returncode != 0
+    assert "o trecho fala ftp, mas a porta 2121 está em 'listening'" in (
+        false_claim.stdout + false_claim.stderr
+    )
 
     site = tmp_path / "site"
     built = run(
-        [*python, "-m", "mkdocs", "build", "--strict", "-d", str(site)], tmp_path
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        tmp_path,
     )
     assert built.returncode == 0, built.stderr
-    html = (site / "exemplos" / "index.html").read_text(encoding="utf-8")
+    html = (site / "bibliotecas" / "index.html").read_text(encoding="utf-8")
     shown = code_blocks(html)
-    assert "Conectado.\n" in shown["text"]
-    assert any(
-        "# Uma porta sem servidor: recusa imediata." in code
-        and "#> Conexão recusada." in code
-        for code in shown["python"]
-    ), shown["python"]
+    assert "220 Servidor FTP de teste\n" in shown["text"]
+    assert any("#> Recusada" in code for code in shown["python"]), shown["python"]
 
 
 def code_blocks(html: str) -> dict[str, list[str]]:

@@ -15,13 +15,15 @@ from tests.runner import (
     ruff_format_check,
     run_snippet,
 )
-from tests.scenarios import ALL, Run, Scenario
+from tests.scenarios import SCENARIOS, Run, Scenario
 
-MAIN_RUNS = [pytest.param(s, id=s.snippet) for s in ALL if s.main is not None]
+MAIN_RUNS = [pytest.param(s, id=s.snippet) for s in SCENARIOS if s.main is not None]
 VARIANT_RUNS = [
-    pytest.param(s, name, id=f"{s.snippet}:{name}") for s in ALL for name in s.variants
+    pytest.param(s, name, id=f"{s.snippet}:{name}")
+    for s in SCENARIOS
+    for name in s.variants
 ]
-FILES = [pytest.param(s, id=s.snippet) for s in ALL]
+FILES = [pytest.param(s, id=s.snippet) for s in SCENARIOS]
 
 
 def skip_if_not_applicable(scenario: Scenario, run: Run | None) -> None:

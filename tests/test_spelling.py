@@ -20,9 +20,28 @@ def require_hunspell() -> None:
         pytest.skip(str(exc))
 
 
-def test_project_text_is_spelled_right() -> None:
+@pytest.fixture(scope="session")
+def misspelled_by_file() -> dict[str, list[spelling.Word]]:
+    """One Hunspell run over the whole project, shared by the per-file tests."""
     require_hunspell()
-    wrong = spelling.misspelled()
+    found: dict[str, list[spelling.Word]] = {}
+    for word in spelling.misspelled():
+        found.setdefault((spelling.ROOT / word.path).resolve().as_posix(), []).append(
+            word
+        )
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    spelling.checked_files(),
+    ids=lambda p: p.relative_to(spelling.ROOT).as_posix(),
+)
+def test_project_text_is_spelled_right(
+    path: Path, misspelled_by_file: dict[str, list[spelling.Word]]
+) -> None:
+    """Per file, so that ``pytest -k nome_do_exemplo`` checks that file too."""
+    wrong = misspelled_by_file.get(path.resolve().as_posix(), [])
     listed = "\n".join(f"{w.path}:{w.line}: {w.text}" for w in wrong)
     assert not wrong, (
         f"unknown words (fix them, or add right ones to tests/palavras.txt):\n{listed}"

@@ -1,0 +1,352 @@
+"""The scenario table: how each file of ``snippets/`` is proven.
+
+One row per snippet, grouped by page. A row names, for each documented port,
+the situation behind it (``tests/situations.py``). The table is checked when
+it loads: an unknown situation, a snippet listed twice, or a "server up" run
+whose situation does not speak the snippet's protocol fails at once.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.site import SNIPPETS
+from tests.situations import LATE_START_SECONDS, SITUATIONS
+
+OUTPUTS = SNIPPETS / "saidas"
+
+# Timing classes. A refusal on loopback takes well under a millisecond: half a
+# second of slack covers a busy machine, not a timeout. A run with no stated
+# class must still end within QUICK.
+INSTANT = 0.5
+QUICK = 1.5
+# localhost as many distributions resolve it: IPv6 first, then IPv4.
+LOCALHOST_BOTH = {"localhost": ("::1", "127.0.0.1")}
+ONLY_V4 = {"localhost": ("127.0.0.1",)}
+# Proxy variables of the machine running the tests must not change a result.
+NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
+DEAD_PROXY_ENV = {
+    **NO_PROXY_ENV,
+    "HTTP_PROXY": "http://127.0.0.1:3128",
+    "http_proxy": "http://127.0.0.1:3128",
+}
+
+DB_ON_HOST = {"DB_HOST": "127.0.0.1", "DB_PORT": "{port[5432]}"}
+
+# The protocol a snippet speaks, from what it imports.
+PROTOCOLS = {
+    "http.client": "http",
+    "urllib.request": "http",
+    "urllib3": "http",
+    "requests": "http",
+    "httpx": "http",
+    "aiohttp": "http",
+    "smtplib": "smtp",
+    "ftplib": "ftp",
+    "poplib": "pop3",
+    "imaplib": "imap",
+    "redis": "redis",
+    "psycopg": "postgresql",
+    "psycopg2": "postgresql",
+    "pymysql": "mysql",
+    "mysql.connector": "mysql",
+    "pymongo": "mongodb",
+    "pika": "amqp",
+    "kombu": "amqp",
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution of a snippet.
+
+    Attributes:
+        ports: documented port -> situation name.
+        argv: command-line arguments (``sys.argv[1:]``).
+        env: environment variables; ``{port[N]}`` becomes the real port behind
+            documented port ``N`` (for clients in C, such as libpq, that the
+            port mapping cannot reach).
+        hosts: names resolved to these loopback addresses, in this order.
+        raises: exception type the snippet is documented to end with.
+        exit_code: status the program exits with (``sys.exit``).
+        platforms: ``sys.platform`` prefixes where this run's behaviour holds.
+        max_seconds: upper bound of the documented timing class.
+        min_seconds: lower bound (e.g. a timeout that must be waited).
+    """
+
+    ports: Mapping[int, str] = field(default_factory=dict)
+    argv: Sequence[str] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    hosts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    raises: type[BaseException] | None = None
+    exit_code: int = 0
+    platforms: tuple[str, ...] | None = None
+    max_seconds: float = QUICK
+    min_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """How one file of ``snippets/`` is proven.
+
+    Attributes:
+        snippet: path relative to ``snippets/``.
+        main: the run whose output is the ``#>`` comments inside the file;
+            ``None`` for a module that is not a program (then ``tested_by``).
+        variants: other runs by name; each output is recorded in
+            ``snippets/saidas/<snippet>.<name>.txt`` and must differ from the
+            main one (the page shows both).
+        tested_by: test file (relative to ``tests/``) that exercises a module.
+        min_python: oldest Python the snippet runs on (skipped below it).
+        leaks: the documented *bad* pattern that leaks a socket: the
+            ``ResourceWarning`` is then required.
+        platforms: ``sys.platform`` prefixes where the behaviour holds.
+    """
+
+    snippet: str
+    main: Run | None = field(default_factory=Run)
+    variants: Mapping[str, Run] = field(default_factory=dict)
+    tested_by: str | None = None
+    min_python: tuple[int, int] = (3, 10)
+    leaks: bool = False
+    platforms: tuple[str, ...] | None = None
+
+    @property
+    def path(self) -> Path:
+        return SNIPPETS / self.snippet
+
+    def output_path(self, variant: str) -> Path:
+        return OUTPUTS / f"{Path(self.snippet).with_suffix('')}.{variant}.txt"
+
+    def runs(self) -> dict[str, Run]:
+        main = {"main": self.main} if self.main is not None else {}
+        return {**main, **self.variants}
+
+
+def refused_then_up(
+    snippet: str, port: int, *, up: str = "listening", env: Mapping[str, str] = {}
+) -> Scenario:
+    """The most common proof: refused at once on ``port`` (the ``#>`` output),
+    and the same code with a server there (variant ``servidor_ativo``)."""
+    return Scenario(
+        snippet,
+        main=Run(ports={port: "refused"}, env=env, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={port: up}, env=env)},
+    )
+
+
+def http_client(snippet: str) -> Scenario:
+    """An HTTP client: refused on port 8000, and the same code with a server."""
+    return refused_then_up(snippet, 8000, up="http", env=NO_PROXY_ENV)
+
+
+def diagnosis(*argv: str, exit_code: int, **run: object) -> Run:
+    return Run(argv=argv, exit_code=exit_code, **run)  # type: ignore[arg-type]
+
+
+SCENARIOS = [
+    # documentacao.md, uso.md, exemplos.md
+    Scenario("documentacao/hierarquia.py"),
+    refused_then_up("uso/conectar.py", 8080),
+    refused_then_up("exemplos/servidor_inativo.py", 9999),
+    refused_then_up("exemplos/varias_excecoes.py", 8000),
+    # armadilhas/
+    refused_then_up("armadilhas/recusa_imediata.py", 8080),
+    Scenario("armadilhas/servidor_fechado.py", main=Run(max_seconds=INSTANT)),
+    # 127.0.0.2 answers only where all of 127.0.0.0/8 is loopback (Linux);
+    # macOS configures just 127.0.0.1 by default.
+    Scenario("armadilhas/interface.py", platforms=("linux",)),
+    Scenario(
+        "armadilhas/localhost_ipv6.py",
+        main=Run(ports={8080: "v6_only"}, hosts=LOCALHOST_BOTH),
+        variants={"so_ipv4": Run(ports={8080: "v4_only"}, hosts=LOCALHOST_BOTH)},
+    ),
+    Scenario(
+        "armadilhas/conteiner.py",
+        main=Run(ports={5432: "refused"}, env=DB_ON_HOST),
+        variants={"no_host": Run(ports={5432: "listening"}, env=DB_ON_HOST)},
+    ),
+    refused_then_up("armadilhas/connect_ex.py", 8080),
+    Scenario(
+        "armadilhas/connect_ex_invertido.py",
+        main=Run(ports={8080: "refused"}, max_seconds=INSTANT),
+    ),
+    Scenario(
+        "armadilhas/portabilidade.py",
+        main=Run(ports={8080: "refused"}, max_seconds=INSTANT),
+    ),
+    Scenario(
+        "armadilhas/udp.py",
+        main=Run(ports={9999: "udp_closed"}, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={9999: "udp_echo"})},
+        platforms=("linux",),
+    ),
+    Scenario(
+        "armadilhas/socket_vazado.py", main=Run(ports={8080: "refused"}), leaks=True
+    ),
+    Scenario(
+        "testes/test_porta_recusada.py", main=None, tested_by="test_reader_tests.py"
+    ),
+    # armadilhas/parecidas.md
+    Scenario("parecidas/reset.py", main=Run(ports={7000: "reset"})),
+    # Windows reports the same write as ConnectionAbortedError/ResetError.
+    Scenario("parecidas/broken_pipe.py", platforms=("linux", "darwin")),
+    Scenario(
+        "parecidas/tempo_esgotado.py",
+        main=Run(ports={8080: "backlog_full"}, min_seconds=0.3, max_seconds=1.5),
+        variants={"recusada": Run(ports={8080: "refused"}, max_seconds=INSTANT)},
+        # A full accept queue drops SYNs on Linux; BSD/macOS may refuse instead.
+        platforms=("linux",),
+    ),
+    Scenario("parecidas/dns.py", main=Run(max_seconds=INSTANT)),
+    Scenario("parecidas/endereco_indisponivel.py"),
+    Scenario("parecidas/ordem_except.py", main=Run(ports={8080: "refused"})),
+    # bibliotecas/
+    http_client("bibliotecas/urllib_recusa.py"),
+    http_client("bibliotecas/http_client_recusa.py"),
+    http_client("bibliotecas/requests_recusa.py"),
+    http_client("bibliotecas/urllib3_recusa.py"),
+    http_client("bibliotecas/httpx_recusa.py"),
+    http_client("bibliotecas/aiohttp_recusa.py"),
+    Scenario(
+        "bibliotecas/redis_recusa.py",
+        main=Run(ports={6379: "refused"}, max_seconds=INSTANT),
+    ),
+    Scenario(
+        "bibliotecas/psycopg_recusa.py",
+        # libpq connects from C, past the socket patch: the port goes in the DSN.
+        main=Run(
+            ports={5432: "refused"},
+            env={"DATABASE_URL": "postgresql://app@127.0.0.1:{port[5432]}/app"},
+            max_seconds=INSTANT,
+        ),
+    ),
+    Scenario(
+        "bibliotecas/proxy_morto.py",
+        main=Run(ports={3128: "refused", 8000: "http"}, env=DEAD_PROXY_ENV),
+    ),
+    refused_then_up("bibliotecas/asyncio_um_endereco.py", 8080),
+    Scenario(
+        "bibliotecas/asyncio_varios_enderecos.py",
+        main=Run(ports={8080: "refused_both"}, hosts=LOCALHOST_BOTH),
+        # The combined message quotes each error as "[Errno N]" on POSIX;
+        # Windows' proactor loop words it differently.
+        platforms=("linux", "darwin"),
+    ),
+    Scenario(
+        "bibliotecas/create_connection_all_errors.py",
+        main=Run(ports={8080: "refused_both"}, hosts=LOCALHOST_BOTH),
+        variants={"ipv6_no_ar": Run(ports={8080: "v6_only"}, hosts=LOCALHOST_BOTH)},
+        min_python=(3, 11),
+    ),
+    # referencia.md and the recipes' usage examples
+    Scenario("recipes.py", main=None, tested_by="test_recipes.py"),
+    Scenario(
+        "receitas/esperar_porta.py",
+        main=Run(ports={5432: "late"}, min_seconds=LATE_START_SECONDS),
+        variants={"nunca_sobe": Run(ports={5432: "refused"}, min_seconds=0.5)},
+    ),
+    Scenario(
+        "receitas/conectar_com_retentativas.py",
+        main=Run(ports={8080: "late"}, min_seconds=LATE_START_SECONDS),
+        variants={"nunca_sobe": Run(ports={8080: "refused"})},
+    ),
+    refused_then_up("receitas/reconhecer_recusa.py", 8000, up="http", env=NO_PROXY_ENV),
+    # diagnostico/comando.md
+    Scenario(
+        "diagnostico.py",
+        main=None,
+        tested_by="test_diagnostico.py",
+        variants={
+            "recusado": diagnosis(
+                "localhost", "8080", exit_code=1, ports={8080: "refused"}, hosts=ONLY_V4
+            ),
+            "conectado": diagnosis(
+                "localhost",
+                "8080",
+                exit_code=0,
+                ports={8080: "listening"},
+                hosts=ONLY_V4,
+            ),
+            "parcial": diagnosis(
+                "localhost",
+                "8080",
+                exit_code=3,
+                ports={8080: "v6_only"},
+                hosts=LOCALHOST_BOTH,
+            ),
+            "parcial_json": diagnosis(
+                "localhost",
+                "8080",
+                "--json",
+                exit_code=3,
+                ports={8080: "v6_only"},
+                hosts=LOCALHOST_BOTH,
+            ),
+            "tempo_esgotado": diagnosis(
+                "127.0.0.1",
+                "8080",
+                "--timeout",
+                "0.2",
+                exit_code=4,
+                ports={8080: "backlog_full"},
+                min_seconds=0.2,
+                platforms=("linux",),  # a full queue refuses elsewhere
+            ),
+            "nome_nao_resolvido": diagnosis("servidor.invalid", "80", exit_code=5),
+            "porta_invalida": diagnosis("localhost", "http", exit_code=2),
+        },
+    ),
+    # New rows go above this line (the scaffold inserts them here).
+]
+
+
+def protocol_of(path: Path) -> str | None:
+    """The protocol ``path`` speaks, from its imports (None: plain sockets)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None  # missing or broken: the completeness and lint tests say so
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    found = {PROTOCOLS[n] for n in names if n in PROTOCOLS}
+    return found.pop() if len(found) == 1 else None
+
+
+def check(scenarios: list[Scenario]) -> None:
+    """Fail at load time on a row that cannot be right."""
+    seen: set[str] = set()
+    for scenario in scenarios:
+        if scenario.snippet in seen:
+            raise ValueError(f"{scenario.snippet}: two scenarios")
+        seen.add(scenario.snippet)
+        protocol = protocol_of(scenario.path)
+        for name, run in scenario.runs().items():
+            for port, situation in run.ports.items():
+                if situation not in SITUATIONS:
+                    known = ", ".join(SITUATIONS)
+                    raise ValueError(
+                        f"{scenario.snippet} ({name}): unknown situation "
+                        f"{situation!r} on port {port}; known: {known}"
+                    )
+                speaks = SITUATIONS[situation].speaks
+                if protocol and speaks and speaks != protocol:
+                    raise ValueError(
+                        f"{scenario.snippet} ({name}): o trecho fala {protocol}, "
+                        f"mas a porta {port} está em {situation!r}, que fala "
+                        f"{speaks}: a saída gravada não seria a de um servidor "
+                        f"{protocol} de verdade. Use uma situação que fale "
+                        f"{protocol} (veja 'Adicionar uma situação' no "
+                        "CONTRIBUTING.md)."
+                    )
+
+
+check(SCENARIOS)
+BY_SNIPPET: dict[str, Scenario] = {s.snippet: s for s in SCENARIOS}
