@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import gc
 import importlib
@@ -23,7 +22,7 @@ from pytest_examples import CodeExample, EvalExample
 from ruff.__main__ import find_ruff_bin
 
 from tests.network import mapped
-from tests.scenarios import Run, Scenario
+from tests.scenarios import Run, Scenario, imported_modules
 from tests.situations import SITUATIONS
 
 # Windows retries a refused connection attempt before reporting it (about
@@ -76,16 +75,9 @@ def situations_behind(run: Run) -> Iterator[dict[int, int]]:
 def preload_imports(path: Path) -> None:
     """Import what the snippet imports, so its timing class measures the
     network, not a library's first import on a busy machine."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            modules = [node.module]
-        else:
-            continue
-        for module in modules:
-            with contextlib.suppress(ImportError):
-                importlib.import_module(module)
+    for module in imported_modules(path):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
 
 
 @contextlib.contextmanager

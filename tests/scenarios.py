@@ -143,8 +143,17 @@ def http_client(snippet: str) -> Scenario:
     return refused_then_up(snippet, 8000, up="http", env=NO_PROXY_ENV)
 
 
-def diagnosis(*argv: str, exit_code: int, **run: object) -> Run:
-    return Run(argv=argv, exit_code=exit_code, **run)  # type: ignore[arg-type]
+def diagnosis(
+    argv: str,
+    exit_code: int,
+    ports: Mapping[int, str] = {},
+    hosts: Mapping[str, tuple[str, ...]] = LOCALHOST_BOTH,
+    **run: object,
+) -> Run:
+    """A run of the diagnosis command: ``python diagnostico.py ARGV``."""
+    return Run(  # type: ignore[arg-type]
+        argv=argv.split(), exit_code=exit_code, ports=ports, hosts=hosts, **run
+    )
 
 
 SCENARIOS = [
@@ -261,62 +270,43 @@ SCENARIOS = [
         main=None,
         tested_by="test_diagnostico.py",
         variants={
-            "recusado": diagnosis(
-                "localhost", "8080", exit_code=1, ports={8080: "refused"}, hosts=ONLY_V4
-            ),
-            "conectado": diagnosis(
-                "localhost",
-                "8080",
-                exit_code=0,
-                ports={8080: "listening"},
-                hosts=ONLY_V4,
-            ),
-            "parcial": diagnosis(
-                "localhost",
-                "8080",
-                exit_code=3,
-                ports={8080: "v6_only"},
-                hosts=LOCALHOST_BOTH,
-            ),
-            "parcial_json": diagnosis(
-                "localhost",
-                "8080",
-                "--json",
-                exit_code=3,
-                ports={8080: "v6_only"},
-                hosts=LOCALHOST_BOTH,
-            ),
+            "recusado": diagnosis("localhost 8080", 1, {8080: "refused"}, ONLY_V4),
+            "conectado": diagnosis("localhost 8080", 0, {8080: "listening"}, ONLY_V4),
+            "parcial": diagnosis("localhost 8080", 3, {8080: "v6_only"}),
+            "parcial_json": diagnosis("localhost 8080 --json", 3, {8080: "v6_only"}),
             "tempo_esgotado": diagnosis(
-                "127.0.0.1",
-                "8080",
-                "--timeout",
-                "0.2",
-                exit_code=4,
-                ports={8080: "backlog_full"},
+                "127.0.0.1 8080 --timeout 0.2",
+                4,
+                {8080: "backlog_full"},
                 min_seconds=0.2,
                 platforms=("linux",),  # a full queue refuses elsewhere
             ),
-            "nome_nao_resolvido": diagnosis("servidor.invalid", "80", exit_code=5),
-            "porta_invalida": diagnosis("localhost", "http", exit_code=2),
+            "nome_nao_resolvido": diagnosis("servidor.invalid 80", 5),
+            "porta_invalida": diagnosis("localhost http", 2),
         },
     ),
     # New rows go above this line (the scaffold inserts them here).
 ]
 
 
-def protocol_of(path: Path) -> str | None:
-    """The protocol ``path`` speaks, from its imports (None: plain sockets)."""
+def imported_modules(path: Path) -> set[str]:
+    """Every absolute module ``path`` imports (empty if it cannot be parsed)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
-        return None  # missing or broken: the completeness and lint tests say so
+        return set()  # missing or broken: the completeness and lint tests say so
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module)
-    found = {PROTOCOLS[n] for n in names if n in PROTOCOLS}
+    return names
+
+
+def protocol_of(path: Path) -> str | None:
+    """The protocol ``path`` speaks, from its imports (None: plain sockets)."""
+    found = {PROTOCOLS[n] for n in imported_modules(path) if n in PROTOCOLS}
     return found.pop() if len(found) == 1 else None
 
 
