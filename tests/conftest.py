@@ -62,13 +62,16 @@ def port_in() -> Iterator[Callable[[str], int]]:
         yield prepare
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the checks of the whole tree after the snippets, and the browser last.
+@pytest.hookimpl(trylast=True)  # after any shuffling (pytest-randomly)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Only when recording: the checks of the whole tree after the snippets.
 
     With ``--update-examples``, the snippet runs record the outputs that the
-    completeness check and the site build then find. Playwright's sync API
-    keeps an asyncio loop running in the main thread while its session-wide
-    browser is open, so ``asyncio.run`` in a snippet must not come after it.
+    completeness check and the site build then find. Otherwise the order is
+    free (and shuffled in the random-order runs).
     """
-    last = {"test_completeness.py": 1, "test_site.py": 1, "test_browser.py": 2}
-    items.sort(key=lambda item: last.get(item.path.name, 0))
+    if config.getoption("--update-examples", default=False):
+        last = {"test_completeness.py": 1, "test_site.py": 1}
+        items.sort(key=lambda item: last.get(item.path.name, 0))

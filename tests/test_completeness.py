@@ -34,6 +34,39 @@ def relative(path: Path) -> str:
     return path.relative_to(SNIPPETS).as_posix()
 
 
+def line_range_problem(spec: str, target: Path) -> str | None:
+    """What is wrong with a ``start[:end]`` line range of pymdownx.snippets."""
+    total = len(target.read_text(encoding="utf-8").splitlines())
+    parts = spec.split(":")
+    if len(parts) > 2 or not all(p.isascii() and p.isdigit() for p in parts):
+        return "not a line range"
+    start, end = int(parts[0]), int(parts[-1])
+    if not 1 <= start <= end <= total:
+        return f"lines {start}-{end} outside 1-{total}"
+    return None
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        ("2", None),
+        ("1:3", None),
+        ("3:1", "outside"),
+        ("1:99", "outside"),
+        ("0", "outside"),
+        ("1:2:3", "not a line range"),
+        ("1:x", "not a line range"),
+    ],
+)
+def test_line_ranges_are_validated(
+    spec: str, problem: str | None, tmp_path: Path
+) -> None:
+    target = tmp_path / "trecho.py"
+    target.write_text("a = 1\nb = 2\nc = 3\n", encoding="utf-8")
+    found = line_range_problem(spec, target)
+    assert (found is None) if problem is None else (problem in found)
+
+
 ALL_INCLUDES = [inc for page in markdown_sources() for inc in includes(page)]
 
 
@@ -44,11 +77,11 @@ def test_every_include_resolves() -> None:
         where = f"{inc.page.name}:{inc.line}"
         if not target.is_file():
             broken.append(f"{where}: {inc.path} does not exist")
-        elif (
-            inc.section
-            and not inc.section[0].isdigit()
-            and inc.section not in section_names(target)
-        ):
+        elif inc.section and inc.section[0].isdigit():
+            problem = line_range_problem(inc.section, target)
+            if problem:
+                broken.append(f"{where}: {inc.path}:{inc.section}: {problem}")
+        elif inc.section and inc.section not in section_names(target):
             broken.append(f"{where}: no section {inc.section!r} in {inc.path}")
     assert not broken, "\n".join(broken)
 
