@@ -1,9 +1,10 @@
 """Receitas para conviver com `ConnectionRefusedError`.
 
-Três funções pequenas, tipadas e só com a biblioteca padrão: esperar uma porta
-abrir, conectar com novas tentativas e reconhecer uma recusa escondida dentro
-da exceção de outra biblioteca. Copie o arquivo inteiro ou só a função de que
-precisar. Funciona no Python 3.10 ou mais novo.
+Quatro funções pequenas, tipadas e só com a biblioteca padrão: esperar uma
+porta abrir, conectar com novas tentativas, reconhecer uma recusa escondida
+dentro da exceção de outra biblioteca e saber se quem recusou foi um proxy.
+Copie o arquivo inteiro ou só a função de que precisar. Funciona no Python
+3.10 ou mais novo.
 """
 
 from __future__ import annotations
@@ -13,15 +14,22 @@ import random
 import re
 import socket
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 
-__all__ = ["connect_with_retry", "is_connection_refused", "wait_for_port"]
+__all__ = ["connect_with_retry", "is_connection_refused", "proxy_for", "wait_for_port"]
 
 Address = tuple[str, int]
 
 # Códigos de "conexão recusada" que aparecem no texto de erros agregados:
 # ECONNREFUSED (POSIX), WSAECONNREFUSED e ERROR_CONNECTION_REFUSED (Windows).
 _REFUSED_CODES = {errno.ECONNREFUSED, 10061, 1225}
+# "Endereço local indisponível" (EADDRNOTAVAIL; WSAEADDRNOTAVAIL no Windows):
+# nada foi enviado. Sozinho não é recusa; num grupo, é um endereço que não se
+# pôde usar aqui (por exemplo ::1 com o IPv6 desligado) e não desfaz a recusa
+# dos outros.
+_UNUSABLE_CODES = {errno.EADDRNOTAVAIL, 10049}
 _ERROR_CODE = re.compile(r"\[(?:Errno|WinError) (\d+)\]")
 
 
@@ -103,7 +111,9 @@ def connect_with_retry(
         base_delay: Espera-base, em segundos, dobrada a cada tentativa.
         max_delay: Teto de cada espera, em segundos.
         deadline: Prazo total em segundos, ou `None` para não ter prazo.
-            Não se começa uma espera que ultrapassaria o prazo.
+            Não se começa uma espera que ultrapassaria o prazo, e cada
+            tentativa tem como tempo-limite, no máximo, o que resta do prazo.
+            Com prazo zero, faz uma única tentativa, com `timeout`.
         timeout: Tempo-limite de cada tentativa de conexão, em segundos.
         retry_on: Exceções que valem nova tentativa.
         sleep: Função de espera (troque-a em testes).
@@ -125,8 +135,12 @@ def connect_with_retry(
     uniform = rng.uniform if rng else random.uniform
     start = time.monotonic()
     for attempt in range(1, attempts + 1):
+        attempt_timeout = timeout
+        if deadline is not None and deadline > 0:  # a tentativa não passa do prazo
+            remaining = deadline - (time.monotonic() - start)
+            attempt_timeout = max(min(timeout, remaining), 0.001)
         try:
-            return socket.create_connection(address, timeout=timeout)
+            return socket.create_connection(address, timeout=attempt_timeout)
         except retry_on as exc:
             delay = uniform(0, min(max_delay, base_delay * 2 ** (attempt - 1)))
             elapsed = time.monotonic() - start
@@ -159,6 +173,17 @@ def is_connection_refused(exc: BaseException) -> bool:
     - o `OSError("Multiple exceptions: ...")` do `asyncio`, quando todos os
       erros listados na mensagem são recusas.
 
+    Nos grupos e nas mensagens agregadas, um endereço que falhou com
+    `EADDRNOTAVAIL` (endereço local indisponível, como `::1` com o IPv6
+    desligado) é ignorado: basta que os demais tenham recusado. Sozinho,
+    `EADDRNOTAVAIL` não é recusa: nada foi enviado. Uma `TimeoutError` também
+    não é, mesmo que a causa guardada seja uma recusa (a de `wait_for_port`
+    quando o prazo acaba): o que aconteceu foi o prazo acabar.
+
+    Não diz **quem** recusou: com um proxy nas variáveis de ambiente, a recusa
+    pode ter vindo dele, e a mensagem da biblioteca nem sempre diz (urllib e
+    httpx não dizem). Para saber, use `proxy_for`.
+
     Args:
         exc: A exceção capturada.
 
@@ -174,9 +199,12 @@ def is_connection_refused(exc: BaseException) -> bool:
         seen.add(id(current))
         if _is_refusal_itself(current):
             return True
+        if isinstance(current, TimeoutError):
+            continue  # o prazo acabou: não é recusa, qualquer que seja a causa
         group = getattr(current, "exceptions", None)
         if isinstance(group, tuple) and group:
-            if all(is_connection_refused(sub) for sub in group):
+            usable = [sub for sub in group if not _is_unusable_address(sub)]
+            if usable and all(is_connection_refused(sub) for sub in usable):
                 return True
             continue  # um grupo misto não é "recusado"
         linked = [
@@ -200,5 +228,40 @@ def _is_refusal_itself(exc: BaseException) -> bool:
     message = str(exc)
     if exc.errno is None and message.startswith("Multiple exceptions:"):
         codes = [int(code) for code in _ERROR_CODE.findall(message)]
-        return bool(codes) and all(code in _REFUSED_CODES for code in codes)
+        usable = [code for code in codes if code not in _UNUSABLE_CODES]
+        return bool(usable) and all(code in _REFUSED_CODES for code in usable)
     return False
+
+
+def _is_unusable_address(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in _UNUSABLE_CODES
+
+
+def proxy_for(url: str, *, all_proxy: bool = True) -> str | None:
+    """Diz por qual proxy as variáveis de ambiente mandam `url`, se por algum.
+
+    Segue as regras que o urllib, o requests e o httpx (e o aiohttp com
+    `trust_env=True`) aplicam: `HTTP_PROXY` vale só para URLs `http://`,
+    `HTTPS_PROXY` para `https://`, e `NO_PROXY` tira hosts da lista. Com um
+    proxy no caminho, uma recusa pode ser dele, e não do servidor: use esta
+    função junto com `is_connection_refused` para dizer quem recusou. Não vale
+    para um cliente que ignora o ambiente (`trust_env=False` no requests e no
+    httpx, o padrão do aiohttp).
+
+    Args:
+        url: O endereço pedido, por exemplo `"http://127.0.0.1:8000/"`.
+        all_proxy: Considerar também `ALL_PROXY`, como fazem o requests e o
+            httpx. O urllib o ignora: passe `False` para ele.
+
+    Returns:
+        O endereço do proxy (como está na variável), ou `None` se a conexão
+        vai direto ao servidor.
+    """
+    parts = urllib.parse.urlsplit(url)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(parts.scheme) or (proxies.get("all") if all_proxy else None)
+    if not proxy or not parts.hostname:
+        return None
+    if urllib.request.proxy_bypass(parts.hostname):
+        return None
+    return proxy

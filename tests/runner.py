@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import traceback
+import urllib.request
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,6 +89,9 @@ def _program_context(run: Run, real_ports: dict[int, int], name: str) -> Iterato
     saved_env = {key: os.environ.get(key) for key in env}
     sys.argv = [name, *run.argv]
     os.environ.update(env)
+    # urlopen() keeps the opener of its first call, with the proxies of that
+    # moment's environment; a new program starts without one.
+    urllib.request.install_opener(None)
     try:
         yield
     finally:

@@ -159,14 +159,25 @@ def diagnosis(
 SCENARIOS = [
     # documentacao.md, uso.md, exemplos.md
     Scenario("documentacao/hierarquia.py"),
-    refused_then_up("uso/conectar.py", 8080),
+    Scenario(
+        "uso/conectar.py",
+        main=Run(ports={8080: "refused"}, hosts=ONLY_V4, max_seconds=INSTANT),
+        variants={
+            "servidor_ativo": Run(ports={8080: "listening"}, hosts=ONLY_V4),
+            # The model pattern reaches a server that listens on ::1 only,
+            # where a socket of one family (AF_INET) is refused.
+            "so_ipv6": Run(ports={8080: "v6_only"}, hosts=LOCALHOST_BOTH),
+        },
+    ),
     refused_then_up("exemplos/servidor_inativo.py", 9999),
     refused_then_up("exemplos/varias_excecoes.py", 8000),
     # armadilhas/
     refused_then_up("armadilhas/recusa_imediata.py", 8080),
     Scenario("armadilhas/servidor_fechado.py", main=Run(max_seconds=INSTANT)),
-    # 127.0.0.2 answers only where all of 127.0.0.0/8 is loopback (Linux);
-    # macOS configures just 127.0.0.1 by default.
+    # 127.0.0.2 is loopback where all of 127.0.0.0/8 is (Linux, Windows);
+    # macOS/BSD have only 127.0.0.1 on lo0 unless an alias is added. Checked
+    # on Linux only: not run on Windows, where a refused connect takes about
+    # 2 s, more than this snippet's 1 s timeout.
     Scenario("armadilhas/interface.py", platforms=("linux",)),
     Scenario(
         "armadilhas/localhost_ipv6.py",
@@ -214,7 +225,17 @@ SCENARIOS = [
     Scenario("parecidas/endereco_indisponivel.py"),
     Scenario("parecidas/ordem_except.py", main=Run(ports={8080: "refused"})),
     # bibliotecas/
-    http_client("bibliotecas/urllib_recusa.py"),
+    Scenario(
+        "bibliotecas/urllib_recusa.py",
+        main=Run(ports={8000: "refused"}, env=NO_PROXY_ENV, max_seconds=INSTANT),
+        variants={
+            "servidor_ativo": Run(ports={8000: "http"}, env=NO_PROXY_ENV),
+            # The server is up; the refusal comes from the dead proxy.
+            "proxy_morto": Run(
+                ports={3128: "refused", 8000: "http"}, env=DEAD_PROXY_ENV
+            ),
+        },
+    ),
     http_client("bibliotecas/http_client_recusa.py"),
     http_client("bibliotecas/requests_recusa.py"),
     http_client("bibliotecas/urllib3_recusa.py"),
@@ -263,7 +284,16 @@ SCENARIOS = [
         main=Run(ports={8080: "late"}, min_seconds=LATE_START_SECONDS),
         variants={"nunca_sobe": Run(ports={8080: "refused"})},
     ),
-    refused_then_up("receitas/reconhecer_recusa.py", 8000, up="http", env=NO_PROXY_ENV),
+    Scenario(
+        "receitas/reconhecer_recusa.py",
+        main=Run(ports={8000: "refused"}, env=NO_PROXY_ENV, max_seconds=INSTANT),
+        variants={
+            "servidor_ativo": Run(ports={8000: "http"}, env=NO_PROXY_ENV),
+            "proxy_morto": Run(
+                ports={3128: "refused", 8000: "http"}, env=DEAD_PROXY_ENV
+            ),
+        },
+    ),
     # diagnostico/comando.md
     Scenario(
         "diagnostico.py",

@@ -9,5 +9,5 @@ try:
     with socket.create_connection((HOST, PORT), timeout=2):
         print(f"Conectado ao banco em {HOST}.")
 except ConnectionRefusedError:
-    print(f"Recusada: nada escuta nessa porta em {HOST}, *nesta* máquina.")
-    #> Recusada: nada escuta nessa porta em 127.0.0.1, *nesta* máquina.
+    print(f"Recusada: visto daqui, nada escuta nessa porta em {HOST}.")
+    #> Recusada: visto daqui, nada escuta nessa porta em 127.0.0.1.

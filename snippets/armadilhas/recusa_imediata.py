@@ -8,5 +8,6 @@ try:
         print("Conectado.")
 except ConnectionRefusedError:
     elapsed = time.perf_counter() - start
-    print(f"Recusada em menos de 0,1 s? {elapsed < 0.1}")
-    #> Recusada em menos de 0,1 s? True
+    # No Linux e no macOS, microssegundos; no Windows, cerca de 2 s.
+    print(f"Recusada antes do tempo-limite? {elapsed < 5}")
+    #> Recusada antes do tempo-limite? True

@@ -1,0 +1,307 @@
+"""Claims the pages make in prose, each proven against real loopback sockets.
+
+A snippet's ``#>`` output proves what it prints; these tests prove the
+sentences around it (how many times a request reaches the server, what a
+library does with ``HTTP_PROXY``, what the kernel does before ``accept()``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import platform
+import runpy
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import warnings
+import weakref
+from collections.abc import Callable, Iterator
+
+import aiohttp
+import pytest
+import redis
+import requests
+import urllib3
+
+from tests.network import mapped
+from tests.runner import WINDOWS_REFUSAL_DELAY, _program_context
+from tests.scenarios import LOCALHOST_BOTH, ONLY_V4, Run
+from tests.site import SNIPPETS
+from tests.situations import LOOPBACK_V4, dual_stack, ipv6_available
+
+PortIn = Callable[[str], int]
+LINUX_ONLY = pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="a full accept queue drops SYNs (a timeout) on Linux only",
+)
+needs_ipv6 = pytest.mark.skipif(not ipv6_available(), reason="::1 unavailable here")
+
+
+class RequestCounter:
+    """An HTTP "server" that reads each request, counts it, then resets (RST).
+
+    A failure *after* the request was sent: what urllib3 calls a read error.
+    """
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.sock = socket.create_server((LOOPBACK_V4, 0))
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn, contextlib.suppress(OSError):
+                conn.settimeout(1)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                if data:
+                    self.requests += 1
+                linger = struct.pack("ii", 1, 0)  # close() sends RST
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[RequestCounter]:
+        self.thread.start()
+        try:
+            yield self
+        finally:
+            self.stop.set()
+            self.thread.join(timeout=2)
+            self.sock.close()
+
+
+def run_program(path: str, ports: dict[int, int]) -> None:
+    """Run ``snippets/<path>`` as ``__main__`` with documented ports mapped."""
+    with mapped(ports), _program_context(Run(), ports, path):
+        runpy.run_path(str(SNIPPETS / path), run_name="__main__")
+
+
+# bibliotecas/http.md, urllib3 ----------------------------------------------
+
+
+def test_urllib3_snippet_sends_the_request_once_when_the_server_resets(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with RequestCounter().running() as server:
+        run_program("bibliotecas/urllib3_recusa.py", {8000: server.port})
+    assert server.requests == 1
+    assert "ProtocolError" in capsys.readouterr().out
+
+
+def test_urllib3_connect_only_retry_still_repeats_a_sent_get() -> None:
+    """``Retry(connect=2)`` leaves ``total=10``: a GET is sent 11 times."""
+    with (
+        RequestCounter().running() as server,
+        urllib3.PoolManager(retries=urllib3.Retry(connect=2), timeout=2) as http,
+        pytest.raises(urllib3.exceptions.MaxRetryError),
+    ):
+        http.request("GET", f"http://{LOOPBACK_V4}:{server.port}/")
+    assert server.requests == 11
+
+
+def test_urllib3_snippet_tries_to_connect_three_times(port_in: PortIn) -> None:
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def counting(sock: socket.socket, address: object) -> None:
+        attempts.append(address)
+        real_connect(sock, address)
+
+    port = port_in("refused")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", counting)
+        run_program("bibliotecas/urllib3_recusa.py", {8000: port})
+    assert len(attempts) == 3
+
+
+# bibliotecas/http.md, requests and proxies ----------------------------------
+
+
+def test_requests_connect_timeout_is_both_connection_error_and_timeout() -> None:
+    exc = requests.exceptions.ConnectTimeout()
+    assert isinstance(exc, requests.exceptions.ConnectionError)
+    assert isinstance(exc, requests.exceptions.Timeout)
+
+
+def _aiohttp_status(port: int, trust_env: bool) -> int:
+    async def main() -> int:
+        timeout = aiohttp.ClientTimeout(total=2)
+        async with (
+            aiohttp.ClientSession(trust_env=trust_env, timeout=timeout) as session,
+            session.get(f"http://{LOOPBACK_V4}:{port}/") as response,
+        ):
+            return response.status
+
+    return asyncio.run(main())
+
+
+def test_aiohttp_ignores_http_proxy_unless_trust_env(
+    port_in: PortIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, proxy = port_in("http"), port_in("refused")
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, f"http://{LOOPBACK_V4}:{proxy}")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert _aiohttp_status(server, trust_env=False) == 200
+    with pytest.raises(aiohttp.ClientProxyConnectionError):
+        _aiohttp_status(server, trust_env=True)
+
+
+def test_http_proxy_is_not_used_for_https_urls(
+    port_in: PortIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, proxy = port_in("http"), port_in("refused")
+    monkeypatch.setenv("HTTP_PROXY", f"http://{LOOPBACK_V4}:{proxy}")
+    for name in ("http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(requests.exceptions.RequestException) as info:
+        requests.get(f"https://{LOOPBACK_V4}:{server}/", timeout=2)
+    # Straight to the (plain HTTP) server: a TLS failure, not the dead proxy.
+    assert isinstance(info.value, requests.exceptions.SSLError)
+    assert not isinstance(info.value, requests.exceptions.ProxyError)
+
+
+# bibliotecas/bancos.md, redis-py ---------------------------------------------
+
+
+def test_redis_constructor_retries_but_from_url_does_not(port_in: PortIn) -> None:
+    port = port_in("refused")
+    timings = {}
+    for name, client in (
+        ("Redis", redis.Redis(host=LOOPBACK_V4, port=port, socket_connect_timeout=2)),
+        ("from_url", redis.Redis.from_url(f"redis://{LOOPBACK_V4}:{port}/0")),
+    ):
+        start = time.perf_counter()
+        with pytest.raises(redis.exceptions.ConnectionError):
+            client.ping()
+        timings[name] = time.perf_counter() - start
+        client.close()
+    assert timings["Redis"] > 1.0, timings  # retries with a growing wait
+    assert timings["from_url"] < 0.5 + WINDOWS_REFUSAL_DELAY, timings
+
+
+# documentacao.md: only the kernel (or a firewall) refuses -------------------
+
+
+def test_an_application_cannot_refuse_only_close_or_reset_afterwards() -> None:
+    """The handshake completes before ``accept()``: a server that "rejects"
+    the client can only reset the connection the client already has."""
+    with (
+        socket.create_server((LOOPBACK_V4, 0)) as server,
+        socket.create_connection(server.getsockname(), timeout=1) as client,
+    ):
+        conn, _ = server.accept()  # the application "rejects" it
+        linger = struct.pack("ii", 1, 0)  # close() sends RST
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        conn.close()
+        with pytest.raises(ConnectionResetError):
+            client.recv(1)
+
+
+# armadilhas/connect-ex.md ---------------------------------------------------
+
+
+@LINUX_ONLY
+def test_connect_ex_with_a_timeout_returns_eagain_not_etimedout(
+    port_in: PortIn,
+) -> None:
+    port = port_in("backlog_full")
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        code = sock.connect_ex((LOOPBACK_V4, port))
+    assert code == errno.EAGAIN
+    assert code != errno.ETIMEDOUT
+
+
+# armadilhas/socket-vazado.md ------------------------------------------------
+
+
+CPYTHON_ONLY = pytest.mark.skipif(
+    platform.python_implementation() != "CPython",
+    reason="closing on rebinding is CPython's reference counting",
+)
+
+
+@CPYTHON_ONLY
+def test_rebinding_closes_the_old_socket_with_a_resource_warning() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        s = socket.socket()
+        first = weakref.ref(s)
+        s = socket.socket()  # the first one has no reference left
+        s.close()
+    # Closed at once (the recorded warning may still hold the object).
+    old = first()
+    assert old is None or old.fileno() == -1
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+LEAK_LOOP = """
+import resource, socket, warnings
+warnings.simplefilter("ignore", ResourceWarning)
+_, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+kept = []
+for _ in range(200):
+    s = socket.socket()  # never closed
+    if KEEP:
+        kept.append(s)
+print("ok")
+"""
+
+
+@CPYTHON_ONLY
+@pytest.mark.skipif(sys.platform == "win32", reason="the resource module is POSIX")
+@pytest.mark.parametrize(("keep", "exhausts"), [(False, False), (True, True)])
+def test_only_kept_references_exhaust_descriptors(keep: bool, exhausts: bool) -> None:
+    """200 unclosed sockets under a limit of 64 descriptors: rebinding the
+    variable frees each one; keeping them in a list ends in EMFILE."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"KEEP = {keep}\n{LEAK_LOOP}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    if exhausts:
+        assert result.returncode != 0
+        assert "Too many open files" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "ok\n"
+
+
+# armadilhas/localhost-ipv6.md -----------------------------------------------
+
+
+@needs_ipv6
+@pytest.mark.parametrize("hosts", [LOCALHOST_BOTH, ONLY_V4], ids=["v6_v4", "v4"])
+def test_two_local_listeners_serve_localhost_either_way(
+    hosts: dict[str, tuple[str, ...]],
+) -> None:
+    """Local only, both families: 127.0.0.1 and ::1, not "::" (every address)."""
+    with (
+        dual_stack(v4_listens=True, v6_listens=True) as port,
+        mapped({}, hosts),
+        socket.create_connection(("localhost", port), timeout=1) as conn,
+    ):
+        assert conn.getpeername()[0] == hosts["localhost"][0]
