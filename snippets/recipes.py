@@ -107,7 +107,8 @@ def connect_with_retry(
         timeout: Tempo-limite de cada tentativa de conexão, em segundos.
         retry_on: Exceções que valem nova tentativa.
         sleep: Função de espera (troque-a em testes).
-        rng: Gerador de números aleatórios (fixe a semente em testes).
+        rng: Gerador de números aleatórios. Sem ele, usa o do módulo
+            `random` (em testes, fixe a semente com `random.seed`).
 
     Returns:
         O socket conectado. Use-o com `with` para fechá-lo.
@@ -121,13 +122,13 @@ def connect_with_retry(
     """
     if attempts < 1:
         raise ValueError("attempts deve ser 1 ou mais")
-    rng = rng or random.Random()
+    uniform = rng.uniform if rng is not None else random.uniform
     start = time.monotonic()
     for attempt in range(1, attempts + 1):
         try:
             return socket.create_connection(address, timeout=timeout)
         except retry_on as exc:
-            delay = rng.uniform(0, min(max_delay, base_delay * 2 ** (attempt - 1)))
+            delay = uniform(0, min(max_delay, base_delay * 2 ** (attempt - 1)))
             elapsed = time.monotonic() - start
             out_of_time = deadline is not None and elapsed + delay > deadline
             if attempt == attempts or out_of_time:

@@ -344,6 +344,30 @@ def test_connect_with_retry_backs_off_then_reraises(port_in: PortIn) -> None:
         assert "4 tentativa(s)" in exc.__notes__[0]
 
 
+def test_connect_with_retry_default_jitter_follows_random_seed(
+    port_in: PortIn,
+) -> None:
+    """Without ``rng``, ``random.seed`` fixes the jitter (snippet runs rely on it)."""
+    state = random.getstate()
+    delays: list[float] = []
+    try:
+        random.seed(7)
+        exc = caught(
+            lambda: connect_with_retry(
+                (LOOPBACK_V4, port_in("refused")),
+                attempts=4,
+                base_delay=0.1,
+                max_delay=0.3,
+                sleep=delays.append,
+            )
+        )
+    finally:
+        random.setstate(state)
+    assert isinstance(exc, ConnectionRefusedError)
+    same_draws = random.Random(7)
+    assert delays == [same_draws.uniform(0, cap) for cap in (0.1, 0.2, 0.3)]
+
+
 def test_connect_with_retry_respects_the_deadline(port_in: PortIn) -> None:
     delays: list[float] = []
     exc = caught(
