@@ -117,8 +117,8 @@ def connect_with_retry(
         timeout: Tempo-limite de cada tentativa de conexão, em segundos.
         retry_on: Exceções que valem nova tentativa.
         sleep: Função de espera (troque-a em testes).
-        rng: Gerador de números aleatórios; `None` usa o do módulo
-            `random` (fixe a semente em testes).
+        rng: Gerador de números aleatórios. Sem ele, usa o do módulo
+            `random` (em testes, fixe a semente com `random.seed`).
 
     Returns:
         O socket conectado. Use-o com `with` para fechá-lo.
@@ -132,7 +132,7 @@ def connect_with_retry(
     """
     if attempts < 1:
         raise ValueError("attempts deve ser 1 ou mais")
-    uniform = rng.uniform if rng else random.uniform
+    uniform = rng.uniform if rng is not None else random.uniform
     start = time.monotonic()
     for attempt in range(1, attempts + 1):
         attempt_timeout = timeout

@@ -4,6 +4,8 @@ The page on containers shows ``armadilhas/conteiner.py`` refused from inside
 a container while the database listens on the host. This runs the snippet in
 a new network namespace (``unshare``, the mechanism containers use) against a
 real listener on the host's loopback, and compares with what the page shows.
+Where namespaces are unavailable it is skipped, except under REQUIRE_LAB=1
+(set by .ci/run), where it fails instead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 import pytest
 
@@ -64,12 +67,35 @@ def namespace_problem() -> str | None:
     return None
 
 
+def lab_unavailable(problem: str) -> NoReturn:
+    """Skip where namespaces cannot be made; fail instead under REQUIRE_LAB=1."""
+    if os.environ.get("REQUIRE_LAB") == "1":
+        pytest.fail(f"{problem} (REQUIRE_LAB=1)", pytrace=False)
+    pytest.skip(problem)
+
+
+@pytest.mark.parametrize(
+    ("required", "outcome"),
+    [("1", pytest.fail.Exception), ("0", pytest.skip.Exception)],
+)
+def test_a_missing_lab_fails_only_where_required(
+    monkeypatch: pytest.MonkeyPatch, required: str, outcome: type[BaseException]
+) -> None:
+    monkeypatch.setenv("REQUIRE_LAB", required)
+    # Catch both outcomes: a skip escaping pytest.raises(Failed) would make
+    # this test skip instead of fail.
+    either = (pytest.fail.Exception, pytest.skip.Exception)
+    with pytest.raises(either, match="no namespaces here") as raised:
+        lab_unavailable("no namespaces here")
+    assert raised.type is outcome
+
+
 def test_refused_inside_namespace_but_not_on_host(
     port_in: Callable[[str], int],
 ) -> None:
     problem = namespace_problem()
     if problem:
-        pytest.skip(problem)
+        lab_unavailable(problem)
     port = port_in("listening")
     on_host = run_snippet(port, isolated=False)
     inside = run_snippet(port, isolated=True)

@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
+from importlib.metadata import metadata, version
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from scripts import scaffold
+from tests.scenarios import Scenario
 from tests.site import ROOT
 from tests.situations import SITUATIONS
 
 GITHUB = ROOT / ".github"
 WORKFLOW = GITHUB / "workflows" / "ci.yml"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+README = ROOT / "README.md"
+# Pins of the site's tooling and the browser tests; the rest installs on the
+# snippets' oldest Python (scripts/check_pythons.py installs the same subset).
+SITE_ONLY = {
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocstrings",
+    "mkdocstrings-python",
+    "pymdown-extensions",
+    "playwright",
+}
 
 
 def load(path: Path) -> dict:
@@ -45,17 +62,104 @@ def test_workflow_runs_on_main_and_pull_requests_read_only() -> None:
     assert workflow["permissions"] == {"contents": "read"}
 
 
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def suite_floor() -> Version:
+    """The oldest Python of the site's tooling and the whole suite."""
+    spec = pyproject()["project"]["requires-python"]
+    assert spec.startswith(">="), spec
+    return Version(spec.removeprefix(">="))
+
+
+def snippets_floor() -> str:
+    """The oldest Python a reader can run the snippets on (ruff's target)."""
+    target = pyproject()["tool"]["ruff"]["target-version"]
+    return f"3.{target.removeprefix('py3')}"
+
+
+def short(version: Version) -> str:
+    return f"{version.major}.{version.minor}"
+
+
+def pins() -> dict[str, str]:
+    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    found = re.findall(r"^([\w-]+)(?:\[\w+\])?==(\S+)$", text, re.MULTILINE)
+    return dict(found)
+
+
+def oldest_python_of(names: list[str]) -> Version:
+    """The highest ``Requires-Python`` lower bound among the pinned packages."""
+    floors = [Version("3.0")]
+    for name in names:
+        assert version(name) == pins()[name], f"{name}: reinstall requirements.txt"
+        spec = SpecifierSet(metadata(name).get("Requires-Python") or "")
+        floors += [Version(s.version) for s in spec if s.operator == ">="]
+    return max(floors)
+
+
+def test_promised_floor_is_what_the_pins_require() -> None:
+    site = [name for name in pins() if name in SITE_ONLY]
+    rest = [name for name in pins() if name not in SITE_ONLY]
+    assert site
+    assert rest
+    # The whole suite installs every pin: its floor is the pins' highest floor.
+    assert oldest_python_of(list(pins())) == suite_floor()
+    # The snippets' check installs the rest, which must install on its floor.
+    assert oldest_python_of(rest) <= Version(snippets_floor())
+    assert Version(snippets_floor()) < suite_floor()
+
+
+def test_readme_and_guide_promise_the_same_pythons() -> None:
+    workflow = " ".join(WORKFLOW.read_text(encoding="utf-8").split())
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    guide = " ".join(CONTRIBUTING.read_text(encoding="utf-8").split())
+    suite, snippets = suite_floor(), snippets_floor()
+    newest = jobs()["tests"]["strategy"]["matrix"]["python"][-1]
+    for text in (readme, guide):
+        promised = set(re.findall(r"Python (3\.[\d.]+) ou mais novo", text))
+        assert promised == {str(suite), snippets}, promised
+        assert f"trechos em si rodam no Python {snippets} ou mais novo" in text
+    assert (
+        f"Python {short(suite)}–{newest}, e os trechos também no {snippets}" in readme
+    )
+    assert f"Python {snippets}" in workflow
+    assert f"check_pythons.py {snippets}" in (ROOT / ".ci" / "run").read_text(
+        encoding="utf-8"
+    )
+    # The harness skips a snippet below its scenario's min_python.
+    default = next(f.default for f in fields(Scenario) if f.name == "min_python")
+    assert ".".join(map(str, default)) == snippets
+
+
 def test_workflow_tests_every_os_and_supported_python() -> None:
     tests = jobs()["tests"]
     matrix = tests["strategy"]["matrix"]
     assert set(matrix["os"]) == {"ubuntu-latest", "macos-latest", "windows-latest"}
-    assert matrix["python"] == ["3.10", "3.11", "3.12", "3.13"]
+    # From the suite's floor, every minor version up to the newest proven one.
+    floor = suite_floor()
+    newest = 13  # 3.14 is not proven yet: scripts/check_pythons.py on it first
+    expected = [f"3.{minor}" for minor in range(floor.minor, newest + 1)]
+    assert matrix["python"] == expected
     assert tests["strategy"]["fail-fast"] is False
     assert tests["runs-on"] == "${{ matrix.os }}"
     assert "python -m pip install -r requirements.txt" in runs(tests)
     assert "npm ci --prefix tests/browser" in runs(tests)
     # The last step is the suite itself, the same command on every system.
     assert tests["steps"][-1]["run"] == "python -m pytest"
+
+
+def test_workflow_runs_the_snippets_on_their_oldest_python() -> None:
+    snippets = jobs()["snippets"]
+    matrix = snippets["strategy"]["matrix"]
+    assert set(matrix["os"]) == {"ubuntu-latest", "macos-latest", "windows-latest"}
+    assert snippets["strategy"]["fail-fast"] is False
+    assert snippets["runs-on"] == "${{ matrix.os }}"
+    setup = next(s for s in snippets["steps"] if "setup-python" in s.get("uses", ""))
+    assert setup["with"]["python-version"] == snippets_floor()
+    command = f"python scripts/check_pythons.py {snippets_floor()}"
+    assert snippets["steps"][-1]["run"] == command
 
 
 def test_workflow_requires_browser_and_spelling_only_on_linux() -> None:
@@ -76,7 +180,7 @@ def test_workflow_builds_strict_and_deploys_only_from_main() -> None:
         s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", "")
     )
     assert upload["with"]["path"] == "site"
-    assert set(deploy["needs"]) == {"tests", "build"}
+    assert set(deploy["needs"]) == {"tests", "snippets", "build"}
     assert deploy["if"] == (
         "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     )

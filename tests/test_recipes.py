@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import errno
 import http.client
+import os
 import random
+import signal
 import socket
+import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 import aiohttp
 import httpx
@@ -25,18 +29,72 @@ from redis.retry import Retry
 from recipes import connect_with_retry, is_connection_refused, wait_for_port
 from tests.runner import WINDOWS_REFUSAL_DELAY, situations_behind
 from tests.scenarios import LOCALHOST_BOTH, Run
+from tests.site import ROOT, SNIPPETS
 from tests.situations import LATE_START_SECONDS, LOOPBACK_V4, ipv6_available
 
 PortIn = Callable[[str], int]
 
 
-def caught(action: Callable[[], object]) -> BaseException:
-    """The exception ``action`` raises (the test fails if it raises none)."""
+def caught(action: Callable[[], object]) -> Exception:
+    """The exception ``action`` raises (the test fails if it raises none).
+
+    Only ``Exception``: pytest's own outcomes (``pytest.fail``, the timeout of
+    pytest-timeout, ``pytest.skip``) and ``KeyboardInterrupt`` derive from
+    ``BaseException`` and must reach pytest, not become the test's subject.
+    """
     try:
         action()
-    except BaseException as exc:  # noqa: BLE001 - any exception is the subject
+    except Exception as exc:  # noqa: BLE001 - any exception is the subject
         return exc
     pytest.fail("no exception raised")
+
+
+def test_caught_lets_pytest_outcomes_through() -> None:
+    assert isinstance(caught(lambda: int("x")), ValueError)
+    with pytest.raises(pytest.fail.Exception, match="inner failure"):
+        caught(lambda: pytest.fail("inner failure"))
+    with pytest.raises(pytest.fail.Exception, match="no exception raised"):
+        caught(lambda: None)
+
+
+# A probe that hangs inside caught(): pytest-timeout's signal method raises its
+# failure in the middle of the sleep, where caught() must not take it.
+HANGING_PROBE = """
+import time
+
+import pytest
+
+from tests.test_recipes import caught
+
+
+@pytest.mark.timeout(0.5, method="signal")
+def test_probe_hangs():
+    caught(lambda: time.sleep(10))
+"""
+
+
+@pytest.mark.skipif(
+    not hasattr(signal, "SIGALRM"),
+    reason="pytest-timeout signals need SIGALRM",
+)
+def test_caught_does_not_swallow_a_timeout(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(HANGING_PROBE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(SNIPPETS)])}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(probe)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "1 failed" in output, output
+    assert "Timeout" in output, output
 
 
 def socket_connect(port: int, path: str = "/") -> None:
@@ -230,12 +288,38 @@ def test_wait_for_port_rejects_bad_values(kwargs: dict[str, float]) -> None:
         wait_for_port(LOOPBACK_V4, 1, **kwargs)
 
 
+# Jitter seed of the late-server test. Unseeded, about 0.25 % of draws slept
+# less than the server's late start in all (for example seed 45) and the test
+# failed by chance; this one waits twice as long as needed.
+RETRY_SEED = 2
+
+
 def test_connect_with_retry_succeeds_when_the_server_comes_up(port_in: PortIn) -> None:
+    attempts, base_delay, max_delay = 10, 0.05, 0.1
+    same_draws = random.Random(RETRY_SEED)
+    planned = [
+        same_draws.uniform(0, min(max_delay, base_delay * 2**n))
+        for n in range(attempts - 1)
+    ]
+    # The sleeps between the attempts outlast the late start with room to spare.
+    assert sum(planned) >= 2 * LATE_START_SECONDS, sum(planned)
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
     port = port_in("late")
     with connect_with_retry(
-        (LOOPBACK_V4, port), attempts=10, base_delay=0.05, max_delay=0.1
+        (LOOPBACK_V4, port),
+        attempts=attempts,
+        base_delay=base_delay,
+        max_delay=max_delay,
+        sleep=sleep,
+        rng=random.Random(RETRY_SEED),
     ) as sock:
         assert sock.getpeername() == (LOOPBACK_V4, port)
+    assert slept == planned[: len(slept)]
 
 
 def test_connect_with_retry_backs_off_then_reraises(port_in: PortIn) -> None:
@@ -257,6 +341,30 @@ def test_connect_with_retry_backs_off_then_reraises(port_in: PortIn) -> None:
     assert all(0 <= d <= cap for d, cap in zip(delays, caps, strict=True))
     if sys.version_info >= (3, 11):
         assert "4 tentativa(s)" in exc.__notes__[0]
+
+
+def test_connect_with_retry_default_jitter_follows_random_seed(
+    port_in: PortIn,
+) -> None:
+    """Without ``rng``, ``random.seed`` fixes the jitter (snippet runs rely on it)."""
+    state = random.getstate()
+    delays: list[float] = []
+    try:
+        random.seed(7)
+        exc = caught(
+            lambda: connect_with_retry(
+                (LOOPBACK_V4, port_in("refused")),
+                attempts=4,
+                base_delay=0.1,
+                max_delay=0.3,
+                sleep=delays.append,
+            )
+        )
+    finally:
+        random.setstate(state)
+    assert isinstance(exc, ConnectionRefusedError)
+    same_draws = random.Random(7)
+    assert delays == [same_draws.uniform(0, cap) for cap in (0.1, 0.2, 0.3)]
 
 
 def test_connect_with_retry_respects_the_deadline(port_in: PortIn) -> None:
