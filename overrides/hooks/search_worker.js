@@ -49,6 +49,11 @@ self.addEventListener("message", function (event) {
     send({ type: 1 });
     return;
   }
+  // Material sends the empty query when the page starts: nothing to find.
+  if (message.type === 2 && !String(message.data).trim()) {
+    queue = queue.then(function () { send({ type: 3, data: { items: [] } }); });
+    return;
+  }
   queue = queue
     .then(load)
     .then(function () { return dispatch(message); })
