@@ -2,11 +2,15 @@
 
     .venv/bin/python scripts/benchmark.py [--builds N] [--skip-suite]
                                         [--skip-lighthouse] [--json]
+                                        [--screenshots DIR]
 
-Reports: ``mkdocs build --strict`` time (median of N runs), the test-suite
-time (one run), per page the bytes transferred (gzip) and the request count,
-and, where npm can install it, Lighthouse scores for the home page and the
-heaviest page. Targets are printed next to each figure.
+Reports: ``mkdocs build --strict`` time (median of N runs), the browser-test
+and full test-suite times (one run each), per page the first-view bytes
+(gzip, what a fresh visit downloads until the network is idle) and the
+request count, axe best-practice findings at 375 px with touch (reported, not
+enforced by the tests), full-page screenshots at 375 px (written to DIR, not
+committed) and, where npm can install it, Lighthouse scores for the home page
+and the heaviest page. Targets are printed next to each figure.
 """
 
 from __future__ import annotations
@@ -59,8 +63,39 @@ def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+BEST_PRACTICE = """async () => (await axe.run(document, {
+  runOnly: {type: 'tag', values: ['best-practice']}, resultTypes: ['violations'],
+})).violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`)"""
+
+
+def phone_views(base: str, shots: Path) -> dict[str, list[str]]:
+    """375 px with touch: a full-page screenshot and axe best-practice per page."""
+    from playwright.sync_api import sync_playwright
+
+    shots.mkdir(parents=True, exist_ok=True)
+    findings = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(
+            viewport={"width": 375, "height": 800}, has_touch=True, is_mobile=True
+        )
+        page = context.new_page()
+        for path in PAGES:
+            page.goto(base + path, wait_until="networkidle")
+            name = (path.strip("/").replace("/", "-") or "inicio") + ".png"
+            page.screenshot(path=str(shots / name), full_page=True)
+            if AXE.exists():
+                page.add_script_tag(path=str(AXE))
+                findings["/" + path] = page.evaluate(BEST_PRACTICE)
+        browser.close()
+    return findings
+
+
 def page_weights(base: str) -> list[dict[str, object]]:
-    """Per page: requests and gzip bytes of every same-origin response."""
+    """Per page, a first view: requests and gzip bytes of same-origin responses."""
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -137,6 +172,7 @@ def main() -> int:
     parser.add_argument("--skip-suite", action="store_true")
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--screenshots", type=Path, default=None)
     args = parser.parse_args()
 
     results: dict[str, object] = {}
@@ -146,11 +182,16 @@ def main() -> int:
         results["build_seconds_median"] = round(statistics.median(times), 2)
         if not args.skip_suite:
             suite = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+            browser_tests = [*suite, "tests/test_browser.py"]
+            results["browser_tests_seconds"] = round(timed(browser_tests), 1)
             results["suite_seconds"] = round(timed(suite), 1)
         server, base = serve(site)
         try:
             weights = page_weights(base)
             results["pages"] = weights
+            shots = args.screenshots or Path(tempfile.mkdtemp(prefix="telas-375-"))
+            results["best_practice_375"] = phone_views(base, shots)
+            results["screenshots"] = str(shots)
             if not args.skip_lighthouse:
                 heaviest = max(weights, key=lambda row: row["gzip_bytes"])
                 urls = [base, base + str(heaviest["page"]).lstrip("/")]
@@ -165,13 +206,18 @@ def main() -> int:
     build = results["build_seconds_median"]
     print(f"mkdocs build --strict (mediana): {build} s  (meta < 2 s)")
     if "suite_seconds" in results:
+        browser_s = results["browser_tests_seconds"]
+        print(f"testes no navegador: {browser_s} s  (meta < 30 s em 2 núcleos)")
         suite = results["suite_seconds"]
-        print(f"suíte de testes: {suite} s  (meta < 20 s em 2 núcleos)")
+        print(f"suíte de testes: {suite} s  (meta < 60 s em 2 núcleos)")
     print(f"\n{'página':<40} {'requisições':>11} {'KiB gzip':>9}")
     for row in results["pages"]:
         kib = row["gzip_bytes"] / 1024
         print(f"{row['page']:<40} {row['requests']:>11} {kib:>9.1f}")
-    print("(meta: < 150 KiB por página; < 100 KiB sem diagrama)")
+    print("(primeira visita; meta: < 150 KiB por página; < 100 KiB sem diagrama)")
+    print(f"\ntelas a 375 px: {results['screenshots']}")
+    found = {p: v for p, v in results["best_practice_375"].items() if v}
+    print("axe best-practice a 375 px:", json.dumps(found, ensure_ascii=False) or "{}")
     if "lighthouse" in results:
         print("\nLighthouse:", json.dumps(results["lighthouse"], indent=2))
     return 0

@@ -110,3 +110,14 @@ def page_paths() -> list[str]:
 
 
 PAGES = page_paths()
+
+
+def site_prefix() -> str:
+    """The URL path of site_url in mkdocs.yml, e.g. ``/connectionrefusederror/``."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    url = re.search(r"^site_url:\s*(\S+)", text, re.MULTILINE)[1]
+    path = "/" + url.split("://", 1)[-1].partition("/")[2]
+    return path if path.endswith("/") else path + "/"
+
+
+SITE_PREFIX = site_prefix()
