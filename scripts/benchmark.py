@@ -16,6 +16,7 @@ and the heaviest page. Targets are printed next to each figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import json
@@ -25,7 +26,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES  # noqa: E402
+from tests.situations import in_thread  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 LIGHTHOUSE = "lighthouse@13"
@@ -56,11 +57,9 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
+def serve(site: Path) -> contextlib.AbstractContextManager[int]:
     handler = functools.partial(_Quiet, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return in_thread(ThreadingHTTPServer(("127.0.0.1", 0), handler))
 
 
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
@@ -185,8 +184,8 @@ def main() -> int:
             browser_tests = [*suite, "tests/test_browser.py"]
             results["browser_tests_seconds"] = round(timed(browser_tests), 1)
             results["suite_seconds"] = round(timed(suite), 1)
-        server, base = serve(site)
-        try:
+        with serve(site) as port:
+            base = f"http://127.0.0.1:{port}/"
             weights = page_weights(base)
             results["pages"] = weights
             shots = args.screenshots or Path(tempfile.mkdtemp(prefix="telas-375-"))
@@ -196,9 +195,6 @@ def main() -> int:
                 heaviest = max(weights, key=lambda row: row["gzip_bytes"])
                 urls = [base, base + str(heaviest["page"]).lstrip("/")]
                 results["lighthouse"] = lighthouse(urls)
-        finally:
-            server.shutdown()
-            server.server_close()
 
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))

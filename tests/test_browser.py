@@ -17,7 +17,6 @@ import asyncio
 import functools
 import importlib
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES, SITE_PREFIX
+from tests.situations import in_thread
 
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -84,14 +84,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PREFIX}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=2)
+    with in_thread(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as port:
+        yield f"http://127.0.0.1:{port}{SITE_PREFIX}"
 
 
 @dataclass(frozen=True)
