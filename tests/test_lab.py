@@ -1,0 +1,309 @@
+"""Claims the site makes about real networks, proven in the network lab.
+
+Each row runs a small probe program in a lab setup (tests/lab.py) at its
+literal address and asserts what the kernel really did: the exception class,
+the errno name and how long it took. A second table runs snippets unmodified
+in a setup and compares their output with ``snippets/saidas/lab/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from tests import lab
+
+OUTPUTS = lab.ROOT / "snippets" / "saidas" / "lab"
+CLIENT_TIMEOUT = 0.3  # the probe's socket timeout: the "drop" rows wait this long
+
+# argv[1:]: "socket inet|inet6 HOST PORT" (one family, like socket.socket())
+# or "create HOST PORT" (socket.create_connection: every address in order).
+# Prints what happened and how long the connect took.
+PROBE = f"""
+import errno, socket, sys, time
+mode, *rest = sys.argv[1:]
+start = time.monotonic()
+try:
+    if mode == "socket":
+        family = {{"inet": socket.AF_INET, "inet6": socket.AF_INET6}}[rest[0]]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout({CLIENT_TIMEOUT})
+        with sock:
+            sock.connect((rest[1], int(rest[2])))
+            outcome = "connected"
+    else:
+        address = (rest[0], int(rest[1]))
+        with socket.create_connection(address, timeout={CLIENT_TIMEOUT}) as sock:
+            family = "IPv6" if sock.family == socket.AF_INET6 else "IPv4"
+            outcome = "connected " + family
+except OSError as exc:
+    outcome = f"{{type(exc).__name__}} {{errno.errorcode.get(exc.errno, '-')}}"
+print(outcome, time.monotonic() - start)
+"""
+
+
+class Timing(NamedTuple):
+    """Bounds, in seconds, on how long the connect call took."""
+
+    low: float
+    high: float
+
+
+AT_ONCE = Timing(0, 0.1)
+AFTER_TIMEOUT = Timing(CLIENT_TIMEOUT, CLIENT_TIMEOUT + 0.2)
+# The lab's shortened ARP (2 probes of 50 ms): well under the ~3 s default.
+AFTER_ARP = Timing(lab.LAB_ARP_PROBES * lab.LAB_ARP_RETRANS_MS / 1000 * 0.8, 0.5)
+
+
+class Claim(NamedTuple):
+    setup: str
+    probe: tuple[str, ...]
+    outcome: str
+    timing: Timing = AT_ONCE
+
+
+DB = (lab.DB, "5432")
+GATEWAY = lab.GATEWAY
+# Python 3.11 made create_connection re-raise the first address's error
+# (gh-74793 / bpo-30593 rework); 3.10 re-raised the last one.
+CREATE_CONNECTION_FIRST_ERROR = sys.version_info >= (3, 11)
+
+CLAIMS: dict[str, Claim] = {
+    "nothing_listening_is_refused": Claim(
+        "nothing_listening_127", ("socket", "inet", "127.0.0.1", "8080"),
+        "ConnectionRefusedError ECONNREFUSED",
+    ),
+    "db_server_without_firewall_connects": Claim(
+        "db_server_open", ("socket", "inet", *DB), "connected",
+    ),
+    "firewall_reject_port_unreachable_is_refused": Claim(
+        "firewall_reject_port", ("socket", "inet", *DB),
+        "ConnectionRefusedError ECONNREFUSED",
+    ),
+    "firewall_reject_tcp_reset_is_refused": Claim(
+        "firewall_reject_tcp_reset", ("socket", "inet", *DB),
+        "ConnectionRefusedError ECONNREFUSED",
+    ),
+    "firewall_host_prohibited_is_ehostunreach_at_once": Claim(
+        "firewall_reject_host_prohibited", ("socket", "inet", *DB),
+        "OSError EHOSTUNREACH",
+    ),
+    "firewall_net_unreachable_is_enetunreach": Claim(
+        "firewall_reject_net_unreachable", ("socket", "inet", *DB),
+        "OSError ENETUNREACH",
+    ),
+    "firewall_drop_is_a_timeout": Claim(
+        "firewall_drop", ("socket", "inet", *DB), "TimeoutError -", AFTER_TIMEOUT,
+    ),
+    "no_route_is_enetunreach_at_once": Claim(
+        "no_route", ("socket", "inet", *DB), "OSError ENETUNREACH",
+    ),
+    "absent_host_is_ehostunreach_after_arp": Claim(
+        "host_absent", ("socket", "inet", *DB), "OSError EHOSTUNREACH", AFTER_ARP,
+    ),
+    "ipv6_disabled_connect_to_v6_loopback_is_eaddrnotavail": Claim(
+        "ipv6_disabled_dual_localhost", ("socket", "inet6", "::1", "8080"),
+        "OSError EADDRNOTAVAIL",
+    ),
+    "ipv6_disabled_create_connection_tries_the_next_address": Claim(
+        "ipv6_disabled_dual_localhost", ("create", "localhost", "8080"),
+        "connected IPv4",
+    ),
+    "ipv6_disabled_create_connection_reraises_when_nothing_listens": Claim(
+        "ipv6_disabled_dual_localhost", ("create", "localhost", "8081"),
+        # ::1 comes first even with IPv6 off; 3.11+ re-raises its error, so
+        # `except ConnectionRefusedError` does not catch this failure.
+        "OSError EADDRNOTAVAIL" if CREATE_CONNECTION_FIRST_ERROR
+        else "ConnectionRefusedError ECONNREFUSED",
+    ),
+    "dual_localhost_v6_server_refuses_an_ipv4_socket": Claim(
+        "dual_localhost_v6_server", ("socket", "inet", "localhost", "8080"),
+        "ConnectionRefusedError ECONNREFUSED",
+    ),
+    "dual_localhost_v6_server_accepts_create_connection": Claim(
+        "dual_localhost_v6_server", ("create", "localhost", "8080"), "connected IPv6",
+    ),
+    "dual_localhost_v4_server_refuses_an_ipv6_socket": Claim(
+        "dual_localhost_v4_server", ("socket", "inet6", "localhost", "8080"),
+        "ConnectionRefusedError ECONNREFUSED",
+    ),
+    "dual_localhost_v4_server_accepts_create_connection": Claim(
+        "dual_localhost_v4_server", ("create", "localhost", "8080"), "connected IPv4",
+    ),
+    "container_host_service_on_loopback_refuses_the_container": Claim(
+        "container_host_loopback", ("socket", "inet", GATEWAY, "5432"),
+        "ConnectionRefusedError ECONNREFUSED",
+    ),
+    "container_host_service_on_all_interfaces_accepts_the_container": Claim(
+        "container_host_all", ("socket", "inet", GATEWAY, "5432"), "connected",
+    ),
+    "http_server_binds_all_interfaces_by_default": Claim(
+        "container_host_http_server", ("socket", "inet", GATEWAY, "8000"), "connected",
+    ),
+}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def needs_lab() -> None:
+    lab.require()
+
+
+@pytest.mark.parametrize("claim", CLAIMS.values(), ids=CLAIMS.keys())
+def test_claim(claim: Claim) -> None:
+    result = lab.run(claim.setup, [sys.executable, "-c", PROBE, *claim.probe])
+    assert result.returncode == 0, result.output
+    outcome, _, seconds = result.output.strip().rpartition(" ")
+    assert outcome == claim.outcome, result.output
+    assert claim.timing.low <= float(seconds) <= claim.timing.high, (
+        f"{outcome} after {float(seconds):.3f} s, expected {claim.timing}"
+    )
+
+
+class Recording(NamedTuple):
+    setup: str
+    argv: tuple[str, ...]
+    env: dict[str, str] = {}  # noqa: RUF012  (a NamedTuple default, never mutated)
+
+
+PYTHON = sys.executable
+# Snippets run unmodified, exactly as a reader runs them; their output is
+# recorded in snippets/saidas/lab/<name>.txt and shown on the pages.
+RECORDINGS: dict[str, Recording] = {
+    "conteiner.host_loopback": Recording(
+        "container_host_loopback", (PYTHON, "snippets/armadilhas/conteiner.py"),
+        {"DB_HOST": GATEWAY, "DB_PORT": "5432"},
+    ),
+    "conteiner.host_todas_interfaces": Recording(
+        "container_host_all", (PYTHON, "snippets/armadilhas/conteiner.py"),
+        {"DB_HOST": GATEWAY, "DB_PORT": "5432"},
+    ),
+    "localhost_ipv6.servidor_ipv6": Recording(
+        "dual_localhost_v6_server", (PYTHON, "snippets/armadilhas/localhost_ipv6.py"),
+    ),
+    "localhost_ipv6.ipv6_desativado": Recording(
+        "ipv6_disabled_dual_localhost",
+        (PYTHON, "snippets/armadilhas/localhost_ipv6.py"),
+    ),
+}  # fmt: skip
+
+
+def recorded_path(name: str) -> Path:
+    return OUTPUTS / f"{name}.txt"
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_recorded_output(name: str, request: pytest.FixtureRequest) -> None:
+    recording = RECORDINGS[name]
+    result = lab.run(recording.setup, recording.argv, env=recording.env)
+    assert result.returncode == 0, result.output
+    compare_or_record(recorded_path(name), result.output, request)
+
+
+def compare_or_record(path: Path, output: str, request: pytest.FixtureRequest) -> None:
+    """Write ``output`` under --update-examples; otherwise it must match the file."""
+    if request.config.getoption("--update-examples"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output)
+        return
+    relative = path.relative_to(lab.ROOT)
+    assert path.exists(), (
+        f"{relative} is missing; record it with: "
+        f".venv/bin/python -m pytest {shlex.quote(request.node.nodeid)} "
+        "--update-examples"
+    )
+    assert output == path.read_text(), (
+        f"{relative} differs; re-record with --update-examples"
+    )
+
+
+# --------------------------------------------------------------------------
+# The lab itself: unknown names, bounded waits, nothing left behind.
+# --------------------------------------------------------------------------
+
+
+def test_unknown_setup_lists_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="known: nothing_listening_127, "):
+        lab.run("no_such_setup", ["true"])
+
+
+def test_every_setup_says_what_it_stands_for() -> None:
+    for name, setup in lab.SETUPS.items():
+        assert setup.doc, name
+        assert "\n" not in setup.doc, name
+
+
+def lab_traces() -> set[str]:
+    """What a leaking run would leave: named namespaces, links, lab processes."""
+    links = subprocess.run(
+        ["ip", "-o", "link"], capture_output=True, text=True, check=True
+    ).stdout
+    traces = {f"link {line.split(':')[1].strip()}" for line in links.splitlines()}
+    if Path("/run/netns").exists():
+        traces |= {f"netns {p.name}" for p in Path("/run/netns").iterdir()}
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"mode, *args = sys.argv[1:]" in cmdline or b"lab-sleeper" in cmdline:
+            traces.add(f"process {proc.name}")
+    return traces
+
+
+def test_a_timeout_kills_everything_and_leaves_nothing() -> None:
+    before = lab_traces()
+    start = time.monotonic()
+    with pytest.raises(lab.LabError, match="still running after 0.5 s"):
+        lab.run(
+            "container_host_all",
+            [sys.executable, "-c", "import time; time.sleep(30)", "lab-sleeper"],
+            timeout=0.5,
+        )
+    assert time.monotonic() - start < 2
+    lab.run("firewall_drop", ["true"])
+    assert lab_traces() == before
+
+
+def test_a_failing_setup_reports_its_log() -> None:
+    broken = lab.Setup("A setup whose command fails.", ("ip link set nosuchlink up",))
+    lab.SETUPS["broken_for_test"] = broken
+    try:
+        with pytest.raises(lab.LabError, match="nosuchlink"):
+            lab.run("broken_for_test", ["true"])
+    finally:
+        del lab.SETUPS["broken_for_test"]
+
+
+def test_output_is_merged_in_order_with_the_exit_status() -> None:
+    code = (
+        "import sys; print('a', flush=True); "
+        "print('b', file=sys.stderr, flush=True); print('c'); sys.exit(3)"
+    )
+    result = lab.run("nothing_listening_127", [sys.executable, "-c", code])
+    assert (result.returncode, result.output) == (3, "a\nb\nc\n")
+    assert 0 < result.seconds < 1
+
+
+@pytest.mark.parametrize(
+    ("euid", "missing", "expected"),
+    [(1000, None, "needs root"), (0, "nft", "needs nft"), (0, "ip", "needs ip")],
+)
+def test_unavailable_reason_names_what_is_missing(
+    euid: int, missing: str | None, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lab.os, "geteuid", lambda: euid)
+    monkeypatch.setattr(
+        lab.shutil, "which", lambda tool: None if tool == missing else tool
+    )
+    lab.unavailable_reason.cache_clear()
+    try:
+        assert expected in (lab.unavailable_reason() or "")
+    finally:
+        lab.unavailable_reason.cache_clear()
