@@ -8,7 +8,6 @@ in a setup and compares their output with ``snippets/saidas/lab/``.
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import sys
