@@ -31,6 +31,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ("unshare", "ip", "nft")
@@ -132,10 +133,11 @@ def start(
     return (_in(netns, f"{HELPER_COMMAND} start {address} {port} {command}"),)
 
 
-def nft(rules: str, netns: str | None = None) -> tuple[str, ...]:
+def nft(rules: str, netns: str | None = None, family: str = "ip") -> tuple[str, ...]:
     """nftables rules in an ``input`` chain: the receiving host's firewall."""
     chain = f"chain input {{\n type filter hook input priority 0;\n {rules}\n}}"
-    return (_in(netns, f"nft -f - <<'NFT'\ntable ip lab {{\n{chain}\n}}\nNFT"),)
+    table = f"table {family} lab {{\n{chain}\n}}"
+    return (_in(netns, f"nft -f - <<'NFT'\n{table}\nNFT"),)
 
 
 def peer(
@@ -260,6 +262,17 @@ SETUPS: dict[str, Setup] = {
         "A dual-stack localhost (::1 and 127.0.0.1) with a server on "
         "127.0.0.1:8080 only.",
         listen("127.0.0.1:8080"),
+        hosts=DUAL_LOCALHOST,
+    ),
+    "dual_localhost_v6_dropped": Setup(
+        "A dual-stack localhost where a firewall drops IPv6 to port 8080 and nothing "
+        "listens on 127.0.0.1:8080: one address refuses, the other never answers.",
+        nft("ip6 daddr ::1 tcp dport 8080 drop", family="inet"),
+        hosts=DUAL_LOCALHOST,
+    ),
+    "dual_localhost_dropped": Setup(
+        "A dual-stack localhost where a firewall drops port 8080 on both loopbacks.",
+        nft("tcp dport 8080 drop", family="inet"),
         hosts=DUAL_LOCALHOST,
     ),
     "container_host_loopback": Setup(
@@ -414,3 +427,20 @@ def run(
         raise LabError(f"{setup}: the program did not finish:\n{log}{output}")
     _, begin, end = seconds_line.split()
     return LabResult(process.returncode, output, (int(end) - int(begin)) / 1e9)
+
+
+def compare_or_record(path: Path, output: str, request: Any) -> None:
+    """Write ``output`` under --update-examples; otherwise it must match the file."""
+    if request.config.getoption("--update-examples"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output)
+        return
+    relative = path.relative_to(ROOT)
+    assert path.exists(), (
+        f"{relative} is missing; record it with: "
+        f".venv/bin/python -m pytest {shlex.quote(request.node.nodeid)} "
+        "--update-examples"
+    )
+    assert output == path.read_text(), (
+        f"{relative} differs; re-record with --update-examples"
+    )
