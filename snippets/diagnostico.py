@@ -73,13 +73,14 @@ HINTS = {
     ),
     "host inalcançável": (
         "O host não foi alcançado (EHOSTUNREACH): um firewall rejeitou a "
-        "conexão (por exemplo com ICMP host-prohibited, o padrão do firewalld) "
+        "conexão (por exemplo com ICMP `host-prohibited`, a resposta padrão do "
+        "firewall do RHEL) "
         "ou o host não está na rede (desligado, o ARP ficou sem resposta). "
         "Não é o servidor recusando."
     ),
     "rede inalcançável": (
         "Não há rota até essa rede (ENETUNREACH): falta a rota padrão, a VPN "
-        "está desligada ou a interface está fora do ar (confira ip route), ou "
+        "está desligada ou a interface está fora do ar (confira a tabela de rotas), ou "
         "um firewall respondeu rede inalcançável."
     ),
     "endereço indisponível": (
@@ -90,7 +91,7 @@ HINTS = {
     "sem permissão": (
         "O sistema não deixou este processo conectar (EACCES/EPERM): uma "
         "política como o SELinux, ou uma regra de firewall local que filtra "
-        "por usuário ou processo (owner match). Não é o servidor recusando."
+        "por usuário ou processo. Não é o servidor recusando."
     ),
     "outro erro": "O sistema devolveu um erro inesperado; veja o nome do erro.",
     "misto": "Cada endereço falhou de um jeito diferente; veja as notas.",
@@ -177,7 +178,7 @@ def parse_args(argv: list[str]) -> tuple[str, int, bool, float]:
 
 
 def _is_ascii_number(text: str) -> bool:
-    # str.isdigit() aceita "²", "①" e "٨٠"; int() leria "٨٠" como 80.
+    # `str.isdigit()` aceita "²", "①" e "٨٠"; `int()` leria "٨٠" como 80.
     return text.isascii() and text.isdigit()
 
 
@@ -185,8 +186,10 @@ def _parse_host(text: str) -> str:
     host = text.strip()
     if not host:
         raise UsageError("o HOST não pode ser vazio.")
-    if any("\udc80" <= ch <= "\udcff" for ch in host):
-        raise UsageError(f"o HOST tem bytes que não são UTF-8: {show(host)}")
+    try:
+        host.encode("utf-8")  # bytes inválidos chegam como "\udcff" em `sys.argv`
+    except UnicodeEncodeError:
+        raise UsageError(f"o HOST tem bytes que não são UTF-8: {show(host)}") from None
     if not host.isprintable():
         raise UsageError(f"o HOST tem caracteres de controle: {show(host)}")
     if host.startswith("[") and host.endswith("]"):  # [::1], como numa URL
@@ -201,7 +204,7 @@ def _parse_host(text: str) -> str:
             "(::1 ou [::1]) e a PORTA como outro argumento."
         )
     try:
-        host.encode("idna")  # o que getaddrinfo fará com o nome
+        host.encode("idna")  # o que `getaddrinfo` fará com o nome
     except UnicodeError:
         raise UsageError(
             f"o HOST não é um nome válido: {show(host)} (partes vazias, com mais "
@@ -215,7 +218,7 @@ def _parse_port(text: str) -> int:
         raise UsageError(
             f"a PORTA deve ser um número de 1 a 65535, não {show(repr(text))}."
         )
-    digits = text.lstrip("0") or "0"  # sem int() de 5.000 dígitos
+    digits = text.lstrip("0") or "0"  # nunca converte 5.000 dígitos
     if len(digits) > 5 or not 1 <= int(digits) <= 65535:
         raise UsageError(f"a PORTA deve estar entre 1 e 65535, não {show(text)}.")
     return int(digits)
@@ -372,7 +375,7 @@ def _tolerate_any_encoding() -> None:
 
 def _discard(stream: TextIO) -> None:
     # O Python esvazia a saída de novo ao terminar; apontá-la para /dev/null
-    # evita um segundo erro ("Exception ignored ...").
+    # evita um segundo erro (`Exception ignored ...`).
     with suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
