@@ -295,7 +295,7 @@ def test_permission_denied_is_its_own_result(
     assert (report.resultado, report.codigo_saida) == ("sem permissão", 10)
     assert report.tentativas[0].erro == errno.errorcode[code]
     assert "SELinux" in report.dica
-    assert "owner match" in report.dica
+    assert "usuário ou processo" in report.dica
 
 
 def test_runs_as_a_real_program(port_in: Callable[[str], int]) -> None:
