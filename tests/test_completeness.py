@@ -82,7 +82,9 @@ def test_scenario_is_exercised(scenario) -> None:
 
 def test_every_recorded_output_belongs_to_a_variant() -> None:
     expected = {s.output_path(v) for s in ALL for v in s.variants}
-    recorded = set(OUTPUTS.rglob("*.txt")) if OUTPUTS.exists() else set()
+    # saidas/lab/ holds the network lab's recordings; test_lab.py and
+    # test_diagnostico.py check that each one has its row.
+    recorded = {p for p in OUTPUTS.rglob("*.txt") if OUTPUTS / "lab" not in p.parents}
     assert sorted(map(str, recorded - expected)) == [], "stale recorded output"
     assert sorted(map(str, expected - recorded)) == [], "run pytest --update-examples"
 
