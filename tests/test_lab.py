@@ -218,6 +218,17 @@ def test_no_stale_recording() -> None:
     assert ours == {recorded_path(name).name for name in RECORDINGS}
 
 
+def test_default_arp_gives_up_after_three_probes_one_second_apart() -> None:
+    """The page's "3 tentativas a cada 1 s": a fresh namespace's defaults."""
+    neigh = "/proc/sys/net/ipv4/neigh/default"
+    result = lab.run(
+        "nothing_listening_127",
+        ["cat", f"{neigh}/mcast_solicit", f"{neigh}/retrans_time_ms"],
+    )
+    assert result.output.split() == ["3", "1000"]
+    assert lab.DEFAULT_ARP_SECONDS == 3 * 1000 / 1000
+
+
 # --------------------------------------------------------------------------
 # The lab itself: unknown names, bounded waits, nothing left behind.
 # --------------------------------------------------------------------------
