@@ -159,11 +159,13 @@ CLAIMS: dict[str, Claim] = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def needs_lab() -> None:
+    """Skip where namespaces cannot be made (fail instead under REQUIRE_LAB=1)."""
     lab.require()
 
 
+@pytest.mark.usefixtures("needs_lab")
 @pytest.mark.parametrize("claim", CLAIMS.values(), ids=CLAIMS.keys())
 def test_claim(claim: Claim) -> None:
     result = lab.run(claim.setup, [sys.executable, "-c", PROBE, *claim.probe])
@@ -207,6 +209,7 @@ def recorded_path(name: str) -> Path:
     return OUTPUTS / f"{name}.txt"
 
 
+@pytest.mark.usefixtures("needs_lab")
 @pytest.mark.parametrize("name", RECORDINGS)
 def test_recorded_output(name: str, request: pytest.FixtureRequest) -> None:
     recording = RECORDINGS[name]
@@ -222,6 +225,7 @@ def test_no_stale_recording() -> None:
     assert ours == {recorded_path(name).name for name in RECORDINGS}
 
 
+@pytest.mark.usefixtures("needs_lab")
 def test_default_arp_gives_up_after_three_probes_one_second_apart() -> None:
     """The page's "3 tentativas a cada 1 s": a fresh namespace's defaults."""
     neigh = "/proc/sys/net/ipv4/neigh/eth0"  # the container's veth, untouched
@@ -265,6 +269,7 @@ def lab_traces() -> set[str]:
     return traces
 
 
+@pytest.mark.usefixtures("needs_lab")
 def test_a_timeout_kills_everything_and_leaves_nothing() -> None:
     before = lab_traces()
     start = time.monotonic()
@@ -279,6 +284,7 @@ def test_a_timeout_kills_everything_and_leaves_nothing() -> None:
     assert lab_traces() == before
 
 
+@pytest.mark.usefixtures("needs_lab")
 def test_a_failing_setup_reports_its_log() -> None:
     broken = lab.Setup("A setup whose command fails.", ("ip link set nosuchlink up",))
     lab.SETUPS["broken_for_test"] = broken
@@ -289,6 +295,7 @@ def test_a_failing_setup_reports_its_log() -> None:
         del lab.SETUPS["broken_for_test"]
 
 
+@pytest.mark.usefixtures("needs_lab")
 def test_output_is_merged_in_order_with_the_exit_status() -> None:
     code = (
         "import sys; print('a', flush=True); "
@@ -315,3 +322,14 @@ def test_unavailable_reason_names_what_is_missing(
         assert expected in (lab.unavailable_reason() or "")
     finally:
         lab.unavailable_reason.cache_clear()
+
+
+@pytest.mark.parametrize(("required", "outcome"), [("1", "fail"), ("", "skip")])
+def test_require_skips_or_fails_when_the_lab_cannot_run(
+    required: str, outcome: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lab, "unavailable_reason", lambda: "no namespaces here")
+    monkeypatch.setenv("REQUIRE_LAB", required)
+    expected = pytest.fail.Exception if outcome == "fail" else pytest.skip.Exception
+    with pytest.raises(expected, match="no namespaces here"):
+        lab.require()
