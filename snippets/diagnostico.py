@@ -1,57 +1,130 @@
 """Diagnostica por que uma conexão TCP falha: python diagnostico.py HOST PORTA.
 
-Resolve o nome (IPv4 e IPv6), tenta cada endereço com um tempo-limite curto e
-diz, para cada um, se conectou, foi recusado, esgotou o tempo ou não tem rota,
-com uma dica do que fazer. Use --json para uma saída legível por programas.
+Resolve o nome (IPv4 e IPv6), tenta todos os endereços ao mesmo tempo, cada um
+com um tempo-limite curto, e diz, para cada um, se conectou, foi recusado,
+esgotou o tempo ou recebeu outro erro do sistema, com uma dica do que fazer.
+Use --json para uma saída legível por programas.
 Só usa a biblioteca padrão; funciona no Python 3.10 ou mais novo.
 """
 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import json
+import os
 import socket
 import sys
 import textwrap
-from dataclasses import asdict, dataclass
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field
+from typing import TextIO
 
 USAGE = "uso: python diagnostico.py HOST PORTA [--json] [--timeout SEGUNDOS]"
+DEFAULT_TIMEOUT = 1.0
 
-# Código de saída de cada resultado geral (2 fica para erro de uso).
+# Código de saída de cada resultado geral.
 EXIT_CODES = {
     "conectado": 0,
     "recusado": 1,
     "parcial": 3,
     "sem resposta": 4,
     "nome não resolvido": 5,
+    "recusado e sem resposta": 6,
+    "host inalcançável": 7,
+    "rede inalcançável": 8,
+    "endereço indisponível": 9,
+    "sem permissão": 10,
+    "outro erro": 11,
+    "misto": 12,
 }
+# Códigos que não são um diagnóstico.
+EXIT_USAGE = 2  # argumentos inválidos
+EXIT_INTERNAL = 70  # erro inesperado do próprio comando (EX_SOFTWARE)
+EXIT_OUTPUT = 74  # não deu para escrever a saída: pipe fechado, disco cheio (EX_IOERR)
+EXIT_INTERRUPTED = 130  # Ctrl+C
 
 HINTS = {
     "conectado": "O serviço aceita conexões em todos os endereços.",
     "recusado": (
-        "Nada escuta nessa porta: o servidor está parado, ainda subindo, "
-        "ou escuta em outra porta."
+        "Nada escuta nessa porta nesse endereço: o servidor está parado, ainda "
+        "subindo, escuta em outra porta, ou em outro endereço ou interface "
+        "(por exemplo só em 127.0.0.1, e você conectou pelo IP da rede)."
     ),
     "parcial": (
         "O servidor escuta só em parte dos endereços (por exemplo só em IPv4 "
-        "ou só em ::1): um cliente que tente só o endereço que falha é "
-        "recusado. Faça o servidor escutar no endereço que os clientes usam, "
+        "ou só em ::1): um cliente que tente só o endereço que falha não "
+        "conecta. Faça o servidor escutar no endereço que os clientes usam, "
         "ou conecte ao endereço que funciona."
     ),
     "sem resposta": (
-        "Nenhuma resposta: um firewall pode estar descartando os pacotes, ou "
-        "não há rota até o host. Recusa seria imediata; isto é outro problema."
+        "Nenhuma resposta até o tempo-limite: um firewall pode estar "
+        "descartando os pacotes, ou o host está fora do ar. Recusa seria "
+        "imediata; isto é outro problema."
     ),
     "nome não resolvido": (
         "O nome não foi resolvido: confira a grafia, o DNS ou o /etc/hosts."
     ),
+    "recusado e sem resposta": (
+        "Um endereço recusa e outro não responde: a recusa não explica tudo. "
+        "Um firewall pode estar descartando os pacotes do endereço que não "
+        "responde; e nada escuta no que recusa."
+    ),
+    "host inalcançável": (
+        "O host não foi alcançado (EHOSTUNREACH): um firewall rejeitou a "
+        "conexão (por exemplo com ICMP `host-prohibited`, a resposta padrão do "
+        "firewall do RHEL) "
+        "ou o host não está na rede (desligado, o ARP ficou sem resposta). "
+        "Não é o servidor recusando."
+    ),
+    "rede inalcançável": (
+        "Não há rota até essa rede (ENETUNREACH): falta a rota padrão, a VPN "
+        "está desligada ou a interface está fora do ar (confira a tabela de rotas), ou "
+        "um firewall respondeu rede inalcançável."
+    ),
+    "endereço indisponível": (
+        "Esta máquina não tem endereço dessa família para usar (EADDRNOTAVAIL): "
+        "por exemplo, o IPv6 está desativado, mas o nome ainda resolve para "
+        "::1. A conexão nem saiu da máquina."
+    ),
+    "sem permissão": (
+        "O sistema não deixou este processo conectar (EACCES/EPERM): uma "
+        "política como o SELinux, ou uma regra de firewall local que filtra "
+        "por usuário ou processo. Não é o servidor recusando."
+    ),
+    "outro erro": "O sistema devolveu um erro inesperado; veja o nome do erro.",
+    "misto": "Cada endereço falhou de um jeito diferente; veja as notas.",
 }
 
-UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH}
+# Resultados de tentativas que a dica de um resultado geral já explica.
+EXPLAINED = {
+    "recusado e sem resposta": ("recusado", "sem resposta"),
+    "parcial": ("recusado",),
+}
+
+# Resultado de uma tentativa -> resultado geral quando todas concordam.
+OVERALL_OF = {"tempo esgotado": "sem resposta", "erro": "outro erro"}
+
+BY_ERRNO = {
+    errno.EHOSTUNREACH: "host inalcançável",
+    errno.ENETUNREACH: "rede inalcançável",
+    errno.EADDRNOTAVAIL: "endereço indisponível",
+    errno.EACCES: "sem permissão",
+    errno.EPERM: "sem permissão",
+}
 
 
 class UsageError(Exception):
     """Argumentos inválidos: a mensagem já está pronta para o usuário."""
+
+
+class OutputError(Exception):
+    """A saída não pôde ser escrita (pipe fechado, disco cheio)."""
+
+    def __init__(self, stream: TextIO, error: OSError) -> None:
+        super().__init__(error)
+        self.stream, self.error = stream, error
 
 
 @dataclass
@@ -70,11 +143,20 @@ class Report:
     dica: str
     codigo_saida: int
     tentativas: list[Attempt]
+    notas: list[str] = field(default_factory=list)
+
+
+def show(text: str, limit: int = 60) -> str:
+    """O texto como pode ser exibido: sem caracteres de controle, curto."""
+    shown = "".join(
+        ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[: limit + 1]
+    )
+    return shown if len(text) <= limit else shown[:limit] + "…"
 
 
 def parse_args(argv: list[str]) -> tuple[str, int, bool, float]:
     """Lê HOST, PORTA, --json e --timeout; levanta UsageError se algo faltar."""
-    as_json, timeout, positional = False, 1.0, []
+    as_json, timeout, positional = False, DEFAULT_TIMEOUT, []
     args = iter(argv)
     for arg in args:
         if arg == "--json":
@@ -83,30 +165,73 @@ def parse_args(argv: list[str]) -> tuple[str, int, bool, float]:
             timeout = _parse_timeout(next(args, None))
         elif arg.startswith("--timeout="):
             timeout = _parse_timeout(arg.partition("=")[2])
-        elif arg.startswith("-") and not arg.lstrip("-").isdigit():
-            raise UsageError(f"opção desconhecida: {arg}")
+        elif arg.startswith("-") and not _is_ascii_number(arg.lstrip("-")):
+            raise UsageError(f"opção desconhecida: {show(arg)}")
         else:
             positional.append(arg)
     if len(positional) < 2:
         raise UsageError("informe o HOST e a PORTA.")
     if len(positional) > 2:
-        raise UsageError(f"argumentos demais: {' '.join(positional[2:])}")
-    host, port_text = positional
-    if not host.strip():
+        raise UsageError(f"argumentos demais: {show(' '.join(positional[2:]))}")
+    host_text, port_text = positional
+    return _parse_host(host_text), _parse_port(port_text), as_json, timeout
+
+
+def _is_ascii_number(text: str) -> bool:
+    # `str.isdigit()` aceita "²", "①" e "٨٠"; `int()` leria "٨٠" como 80.
+    return text.isascii() and text.isdigit()
+
+
+def _parse_host(text: str) -> str:
+    host = text.strip()
+    if not host:
         raise UsageError("o HOST não pode ser vazio.")
-    if not port_text.isdigit():
-        raise UsageError(f"a PORTA deve ser um número de 1 a 65535, não {port_text!r}.")
-    port = int(port_text)
-    if not 1 <= port <= 65535:
-        raise UsageError(f"a PORTA deve estar entre 1 e 65535, não {port}.")
-    return host.strip(), port, as_json, timeout
+    try:
+        host.encode("utf-8")  # bytes inválidos chegam como "\udcff" em `sys.argv`
+    except UnicodeEncodeError:
+        raise UsageError(f"o HOST tem bytes que não são UTF-8: {show(host)}") from None
+    if not host.isprintable():
+        raise UsageError(f"o HOST tem caracteres de controle: {show(host)}")
+    if host.startswith("[") and host.endswith("]"):  # [::1], como numa URL
+        host = host[1:-1]
+        if not _is_ip(host) or ":" not in host:
+            raise UsageError(
+                f"entre colchetes só cabe um endereço IPv6, não {show(host)}"
+            )
+    elif "[" in host or "]" in host:
+        raise UsageError(
+            f"HOST inválido: {show(host)}; escreva o endereço IPv6 sozinho "
+            "(::1 ou [::1]) e a PORTA como outro argumento."
+        )
+    try:
+        host.encode("idna")  # o que `getaddrinfo` fará com o nome
+    except UnicodeError:
+        raise UsageError(
+            f"o HOST não é um nome válido: {show(host)} (partes vazias, com mais "
+            "de 63 caracteres, ou caracteres inválidos)"
+        ) from None
+    return host
+
+
+def _parse_port(text: str) -> int:
+    if not _is_ascii_number(text):
+        raise UsageError(
+            f"a PORTA deve ser um número de 1 a 65535, não {show(repr(text))}."
+        )
+    digits = text.lstrip("0") or "0"  # nunca converte 5.000 dígitos
+    if len(digits) > 5 or not 1 <= int(digits) <= 65535:
+        raise UsageError(f"a PORTA deve estar entre 1 e 65535, não {show(text)}.")
+    return int(digits)
 
 
 def _parse_timeout(text: str | None) -> float:
+    message = "--timeout pede um número de segundos, ex.: 0.5"
+    if not text or not text.isascii():
+        raise UsageError(message)
     try:
-        timeout = float(text or "")
+        timeout = float(text)
     except ValueError:
-        raise UsageError("--timeout pede um número de segundos, ex.: 0.5") from None
+        raise UsageError(message) from None
     if not 0 < timeout <= 60:
         raise UsageError("--timeout deve ficar entre 0 e 60 segundos.")
     return timeout
@@ -125,31 +250,80 @@ def try_address(family: int, sockaddr: tuple, timeout: float) -> Attempt:
         except TimeoutError as exc:
             return Attempt(label, address, "tempo esgotado", type(exc).__name__)
         except OSError as exc:
-            outcome = "sem rota" if exc.errno in UNREACHABLE else "erro"
+            outcome = BY_ERRNO.get(exc.errno or 0, "erro")
             code = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
             return Attempt(label, address, outcome, code)
     return Attempt(label, address, "conectado", None)
 
 
 def diagnose(host: str, port: int, timeout: float) -> Report:
-    """Resolve `host` e tenta cada endereço; devolve o relatório completo."""
+    """Resolve `host` e tenta todos os endereços ao mesmo tempo.
+
+    Leva no máximo `timeout` segundos depois de resolver o nome.
+    """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
         return _report(host, port, "nome não resolvido", [])
-    attempts = [try_address(info[0], info[4], timeout) for info in infos]
-    return _report(host, port, _overall(attempts), attempts)
+    with ThreadPoolExecutor(max_workers=len(infos)) as pool:
+        attempts = list(
+            pool.map(lambda info: try_address(info[0], info[4], timeout), infos)
+        )
+    report = _report(host, port, _overall(attempts), attempts)
+    report.notas = _notes(host, report)
+    return report
 
 
 def _overall(attempts: list[Attempt]) -> str:
-    outcomes = {a.resultado for a in attempts}
+    # Um endereço de uma família que esta máquina não tem nunca funcionaria:
+    # o resultado vem dos outros (ele ganha uma nota).
+    usable = [a for a in attempts if a.resultado != "endereço indisponível"]
+    outcomes = {a.resultado for a in usable or attempts}
     if outcomes == {"conectado"}:
         return "conectado"
     if "conectado" in outcomes:
         return "parcial"
-    if "recusado" in outcomes:
-        return "recusado"
-    return "sem resposta"
+    if len(outcomes) == 1:
+        (outcome,) = outcomes
+        return OVERALL_OF.get(outcome, outcome)
+    if outcomes == {"recusado", "tempo esgotado"}:
+        return "recusado e sem resposta"
+    return "misto"
+
+
+def _notes(host: str, report: Report) -> list[str]:
+    """Dicas de cada endereço que o resultado geral não explica."""
+    notes = []
+    covered = {report.resultado, "conectado", *EXPLAINED.get(report.resultado, ())}
+    for attempt in report.tentativas:
+        outcome = OVERALL_OF.get(attempt.resultado, attempt.resultado)
+        if outcome not in covered:
+            covered.add(outcome)
+            notes.append(f"{attempt.endereco}: {HINTS[outcome]}")
+    families = {a.familia for a in report.tentativas}
+    loopback = all(_is_loopback(a.endereco) for a in report.tentativas)
+    if report.resultado != "conectado" and loopback and len(families) == 1:
+        (family,) = families
+        other = "::1" if family == "IPv4" else "127.0.0.1"
+        if not _is_ip(host):
+            notes.append(
+                f"{show(host)} resolveu só para {family}: um servidor que escute "
+                f"só em {other} não é visto por este teste (nem pelos clientes "
+                "que usem esse nome)."
+            )
+    return notes
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_loopback(address: str) -> bool:
+    return ipaddress.ip_address(address.partition("%")[0]).is_loopback
 
 
 def _report(host: str, port: int, overall: str, attempts: list[Attempt]) -> Report:
@@ -158,32 +332,92 @@ def _report(host: str, port: int, overall: str, attempts: list[Attempt]) -> Repo
 
 def render(report: Report) -> str:
     """O relatório em texto para pessoas."""
-    lines = [f"Diagnóstico de {report.host} porta {report.porta}"]
+    lines = [f"Diagnóstico de {show(report.host)} porta {report.porta}"]
     for a in report.tentativas:
         detail = f" ({a.erro})" if a.erro else ""
         lines.append(f"  {a.familia}  {a.endereco:<15} {a.resultado}{detail}")
     lines.append(f"Resultado: {report.resultado}")
     lines.append(textwrap.fill(f"Dica: {report.dica}", 76, subsequent_indent="  "))
+    for note in report.notas:
+        lines.append(textwrap.fill(f"Nota: {note}", 76, subsequent_indent="  "))
     return "\n".join(lines)
 
 
-def main(argv: list[str]) -> int:
+def help_text() -> str:
+    codes = ", ".join(f"{code} {name}" for name, code in EXIT_CODES.items())
+    return (
+        f"{USAGE}\n"
+        f"Tenta todos os endereços ao mesmo tempo; termina em até SEGUNDOS "
+        f"(padrão {DEFAULT_TIMEOUT:g}) depois de resolver o nome.\n"
+        f"Códigos de saída: {codes}; {EXIT_USAGE} erro de uso, "
+        f"{EXIT_INTERNAL} erro interno, {EXIT_OUTPUT} falha ao escrever a saída, "
+        f"{EXIT_INTERRUPTED} interrompido."
+    )
+
+
+def emit(text: str, stream: TextIO) -> None:
+    """Escreve `text` e esvazia o buffer; falhas de escrita viram OutputError."""
+    try:
+        print(text, file=stream)
+        stream.flush()
+    except OSError as exc:  # BrokenPipeError, ENOSPC...
+        raise OutputError(stream, exc) from exc
+
+
+def _tolerate_any_encoding() -> None:
+    # Com PYTHONIOENCODING=ascii (ou um terminal antigo), "ç" vira "\xe7" em
+    # vez de derrubar o comando.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _discard(stream: TextIO) -> None:
+    # O Python esvazia a saída de novo ao terminar; apontá-la para /dev/null
+    # evita um segundo erro (`Exception ignored ...`).
+    with suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
+def run(argv: list[str]) -> int:
     if any(arg in ("-h", "--help", "--ajuda") for arg in argv):
-        print(USAGE)
-        codes = ", ".join(f"{code} {name}" for name, code in EXIT_CODES.items())
-        print(f"Códigos de saída: {codes}, 2 erro de uso.")
+        emit(help_text(), sys.stdout)
         return 0
     try:
         host, port, as_json, timeout = parse_args(argv)
     except UsageError as exc:
-        print(f"erro: {exc}\n{USAGE}", file=sys.stderr)
-        return 2
+        emit(f"erro: {exc}\n{USAGE}", sys.stderr)
+        return EXIT_USAGE
     report = diagnose(host, port, timeout)
     if as_json:
-        print(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+        text = json.dumps(asdict(report), ensure_ascii=False, indent=2)
+        if (sys.stdout.encoding or "utf-8").lower().replace("-", "") != "utf8":
+            text = json.dumps(asdict(report), indent=2)  # só ASCII, ainda JSON
+        emit(text, sys.stdout)
     else:
-        print(render(report))
+        emit(render(report), sys.stdout)
     return report.codigo_saida
+
+
+def main(argv: list[str]) -> int:
+    _tolerate_any_encoding()
+    try:
+        return run(argv)
+    except OutputError as exc:
+        # `| head` fechar o pipe é normal: termina em silêncio.
+        if exc.stream is sys.stdout and not isinstance(exc.error, BrokenPipeError):
+            with suppress(OutputError):
+                name = errno.errorcode.get(exc.error.errno or 0, "erro de E/S")
+                emit(f"erro: não deu para escrever a saída ({name}).", sys.stderr)
+        _discard(exc.stream)
+        return EXIT_OUTPUT
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # um defeito do comando, nunca um diagnóstico
+        with suppress(OutputError):
+            emit(f"erro interno ({type(exc).__name__}): {exc}", sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

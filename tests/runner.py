@@ -22,6 +22,7 @@ import pytest
 from pytest_examples import CodeExample, EvalExample
 from ruff.__main__ import find_ruff_bin
 
+from tests import lab
 from tests.network import mapped
 from tests.scenarios import Run, Scenario, imported_modules
 from tests.situations import SITUATIONS
@@ -142,6 +143,25 @@ def run_snippet(
         gc.collect()
     leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
     return Outcome(seconds, exception, leaks)
+
+
+# A lab run is a fresh interpreter: its start-up counts in its time.
+LAB_STARTUP = 1.0
+
+
+def run_in_lab(scenario: Scenario, run: Run) -> str:
+    """Run the file as a real program in ``run.lab``'s namespace; its output.
+
+    Skips where namespaces cannot be made (fails under ``REQUIRE_LAB=1``).
+    """
+    lab.require()
+    argv = [sys.executable, "-W", "error::ResourceWarning", str(scenario.path)]
+    limit = run.max_seconds + LAB_STARTUP
+    result = lab.run(run.lab, [*argv, *run.argv], env=run.env, timeout=limit + 5)
+    assert result.returncode == run.exit_code, result.output
+    assert result.seconds <= limit, f"took {result.seconds:.3f}s, over {limit}s"
+    assert result.seconds >= run.min_seconds, f"took {result.seconds:.3f}s"
+    return result.output
 
 
 def _write_updates_now(eval_example: EvalExample) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests import lab
 from tests.site import SNIPPETS
 from tests.situations import LATE_START_SECONDS, SITUATIONS
 
@@ -35,6 +36,8 @@ DEAD_PROXY_ENV = {
 }
 
 DB_ON_HOST = {"DB_HOST": "127.0.0.1", "DB_PORT": "{port[5432]}"}
+# In the lab, the container's gateway stands for the host (host.docker.internal).
+DB_ON_GATEWAY = {"DB_HOST": lab.GATEWAY, "DB_PORT": "5432"}
 
 # The protocol a snippet speaks, from what it imports.
 PROTOCOLS = {
@@ -75,6 +78,9 @@ class Run:
         platforms: ``sys.platform`` prefixes where this run's behaviour holds.
         max_seconds: upper bound of the documented timing class.
         min_seconds: lower bound (e.g. a timeout that must be waited).
+        lab: a network-lab setup (``tests/lab.py``): the file then runs as a
+            real program in its own Linux network namespace, at its literal
+            addresses, with no port mapping (variants only).
     """
 
     ports: Mapping[int, str] = field(default_factory=dict)
@@ -86,6 +92,7 @@ class Run:
     platforms: tuple[str, ...] | None = None
     max_seconds: float = QUICK
     min_seconds: float = 0.0
+    lab: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,12 +189,24 @@ SCENARIOS = [
     Scenario(
         "armadilhas/localhost_ipv6.py",
         main=Run(ports={8080: "v6_only"}, hosts=LOCALHOST_BOTH),
-        variants={"so_ipv4": Run(ports={8080: "v4_only"}, hosts=LOCALHOST_BOTH)},
+        variants={
+            "so_ipv4": Run(ports={8080: "v4_only"}, hosts=LOCALHOST_BOTH),
+            # The same claims with a real dual-stack hosts file, no simulation.
+            "lab_servidor_ipv6": Run(lab="dual_localhost_v6_server"),
+            "lab_ipv6_desativado": Run(lab="ipv6_disabled_dual_localhost"),
+        },
     ),
     Scenario(
         "armadilhas/conteiner.py",
         main=Run(ports={5432: "refused"}, env=DB_ON_HOST),
-        variants={"no_host": Run(ports={5432: "listening"}, env=DB_ON_HOST)},
+        variants={
+            "no_host": Run(ports={5432: "listening"}, env=DB_ON_HOST),
+            # Inside a container: the host's service on 127.0.0.1, then 0.0.0.0.
+            "lab_host_loopback": Run(lab="container_host_loopback", env=DB_ON_GATEWAY),
+            "lab_host_todas_interfaces": Run(
+                lab="container_host_all", env=DB_ON_GATEWAY
+            ),
+        },
     ),
     refused_then_up("armadilhas/connect_ex.py", 8080),
     Scenario(
@@ -348,7 +367,14 @@ def check(scenarios: list[Scenario]) -> None:
             raise ValueError(f"{scenario.snippet}: two scenarios")
         seen.add(scenario.snippet)
         protocol = protocol_of(scenario.path)
+        if scenario.main is not None and scenario.main.lab:
+            raise ValueError(f"{scenario.snippet}: a lab run can only be a variant")
         for name, run in scenario.runs().items():
+            if run.lab and (run.ports or run.hosts or run.lab not in lab.SETUPS):
+                raise ValueError(
+                    f"{scenario.snippet} ({name}): lab {run.lab!r} needs a known "
+                    f"setup ({', '.join(lab.SETUPS)}) and no ports or hosts"
+                )
             for port, situation in run.ports.items():
                 if situation not in SITUATIONS:
                     known = ", ".join(SITUATIONS)

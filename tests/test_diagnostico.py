@@ -1,86 +1,301 @@
-"""The diagnosis command: bad input, the branches loopback cannot produce, and
-the real program in a subprocess. Its outputs per outcome are scenario
-variants (tests/scenarios/recipes.py), recorded from real loopback runs."""
+"""The diagnosis command: every class of bad input, output failures, the
+results loopback cannot produce (proven in the network lab), and the real
+program in a subprocess. Its loopback outputs per outcome are scenario
+variants (tests/scenarios/recipes.py); its lab outputs are recorded here in
+snippets/saidas/lab/diagnostico.*.txt."""
 
 from __future__ import annotations
 
 import errno
 import json
+import os
 import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from typing import NamedTuple
 
 import diagnostico
 import pytest
 
+from tests import lab
 from tests.site import SNIPPETS
 
 PROGRAM = SNIPPETS / "diagnostico.py"
+LAB_OUTPUTS = SNIPPETS / "saidas" / "lab"
+
+
+def run_program(
+    *argv: str | bytes, env: dict[str, str] | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[bytes]:
+    """The command as a shell runs it; bytes out, so nothing is decoded for it."""
+    options: dict[str, object] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    options.update(kwargs)
+    return subprocess.run(  # type: ignore[call-overload]
+        [sys.executable, str(PROGRAM), *argv],
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+        timeout=10,
+        check=False,
+        **options,
+    )
+
+
+# --------------------------------------------------------------------------
+# Bad input: a pt-BR message on stderr, exit 2, never a traceback.
+# --------------------------------------------------------------------------
+
+LONG_LABEL = "a" * 64
+BAD_INPUT = {
+    # argv -> part of the message
+    "missing": ([], "informe o HOST e a PORTA"),
+    "missing_port": (["localhost"], "informe o HOST e a PORTA"),
+    "extra": (["localhost", "80", "90"], "argumentos demais: 90"),
+    "empty_host": (["", "80"], "o HOST não pode ser vazio"),
+    "unknown_option": (["localhost", "80", "--verbose"], "opção desconhecida"),
+    # Hosts the IDNA codec rejects (UnicodeError, not gaierror).
+    "label_over_63": ([LONG_LABEL + ".example", "80"], "não é um nome válido"),
+    "only_a_dot": ([".", "80"], "não é um nome válido"),
+    "empty_label": (["a..b", "80"], "não é um nome válido"),
+    "long_unicode_label": (["ç" * 70, "80"], "não é um nome válido"),
+    # Brackets: only around an IPv6 address, and without the port.
+    "brackets_ipv4": (["[127.0.0.1]", "80"], "só cabe um endereço IPv6"),
+    "brackets_name": (["[localhost]", "80"], "só cabe um endereço IPv6"),
+    "brackets_with_port": (["[::1]:80", "80"], "a PORTA como outro argumento"),
+    # Ports: ASCII digits only, then a range check.
+    "port_name": (["localhost", "http"], "a PORTA deve ser um número"),
+    "port_negative": (["localhost", "-1"], "a PORTA deve ser um número"),
+    "port_superscript": (["localhost", "²"], "a PORTA deve ser um número"),
+    "port_circled": (["localhost", "①"], "a PORTA deve ser um número"),
+    "port_arabic_indic_80": (["localhost", "٨٠"], "a PORTA deve ser um número"),
+    "port_fullwidth": (["localhost", "８０"], "a PORTA deve ser um número"),
+    "port_zero": (["localhost", "0"], "entre 1 e 65535, não 0"),
+    "port_too_big": (["localhost", "70000"], "entre 1 e 65535, não 70000"),
+    "port_5000_digits": (["localhost", "9" * 5000], "entre 1 e 65535"),
+    # Timeouts.
+    "timeout_missing": (["localhost", "80", "--timeout"], "--timeout pede um número"),
+    "timeout_word": (["localhost", "80", "--timeout", "x"], "--timeout pede um número"),
+    "timeout_zero": (["localhost", "80", "--timeout=0"], "entre 0 e 60 segundos"),
+    "timeout_nan": (["localhost", "80", "--timeout=nan"], "entre 0 e 60 segundos"),
+    "timeout_inf": (["localhost", "80", "--timeout=inf"], "entre 0 e 60 segundos"),
+    "timeout_arabic": (["localhost", "80", "--timeout=٠.٥"], "pede um número"),
+}
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_bad_input_exits_2_with_a_message(argv: list[str], message: str) -> None:
+    result = run_program(*argv)
+    err = result.stderr.decode()
+    assert (result.returncode, result.stdout) == (2, b""), err
+    assert message in err
+    assert err.startswith("erro: ")
+    assert "uso: python diagnostico.py" in err
+    assert "Traceback" not in err
+    assert len(err) < 400, "a huge argument is echoed in full"
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("host", "shown"),
     [
-        ([], "informe o HOST e a PORTA"),
-        (["localhost"], "informe o HOST e a PORTA"),
-        (["localhost", "80", "90"], "argumentos demais: 90"),
-        (["", "80"], "o HOST não pode ser vazio"),
-        (["localhost", "abc"], "a PORTA deve ser um número"),
-        (["localhost", "0"], "entre 1 e 65535, não 0"),
-        (["localhost", "70000"], "entre 1 e 65535, não 70000"),
-        (["localhost", "-1"], "a PORTA deve ser um número"),
-        (["localhost", "80", "--verbose"], "opção desconhecida: --verbose"),
-        (["localhost", "80", "--timeout"], "--timeout pede um número"),
-        (["localhost", "80", "--timeout", "x"], "--timeout pede um número"),
-        (["localhost", "80", "--timeout=0"], "entre 0 e 60 segundos"),
+        (b"\xff\xfe", "\\udcff\\udcfe"),  # not UTF-8: surrogateescape in argv
+        (b"caf\xe9", "caf\\udce9"),  # Latin-1 bytes
+        (b"a\x1b[31mb", "a\\x1b[31mb"),  # a terminal escape sequence
+        (b"a\x07b", "a\\x07b"),  # BEL
+        (b"a\nb", "a\\nb"),  # a newline would fake a second line
+        (b"a\x7fb", "a\\x7fb"),  # DEL
     ],
 )
-def test_bad_input_exits_2_with_a_message(
-    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+def test_hostile_host_bytes_are_escaped_never_echoed(host: bytes, shown: str) -> None:
+    result = run_program(host, b"80")
+    err = result.stderr.decode("utf-8", errors="strict")
+    assert result.returncode == 2, err
+    assert shown in err
+    raw = host.decode("utf-8", errors="ignore")
+    assert err.count("\n") == 2, "the message and the usage line, nothing more"
+    assert not any(ch in err.replace("\n", "") for ch in raw if not ch.isprintable())
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "host", "port"),
+    [
+        (["[::1]", "8080"], "::1", 8080),
+        (["  localhost ", "8080"], "localhost", 8080),
+        (["localhost", "0" * 5000 + "80"], "localhost", 80),
+        (["xn--caf-dma.example", "443"], "xn--caf-dma.example", 443),
+        (["café.example", "443"], "café.example", 443),
+    ],
+)
+def test_good_input_is_read(argv: list[str], host: str, port: int) -> None:
+    assert diagnostico.parse_args(argv)[:2] == (host, port)
+
+
+# --------------------------------------------------------------------------
+# Output: any encoding, closed pipes, full disks, internal errors.
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "utf-8"])
+@pytest.mark.parametrize("args", [["--ajuda"], ["--json"], []], ids=str)
+def test_any_output_encoding_works(
+    encoding: str, args: list[str], port_in: Callable[[str], int]
 ) -> None:
-    assert diagnostico.main(argv) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert message in captured.err
-    assert captured.err.startswith("erro: ")
-    assert "uso: python diagnostico.py" in captured.err
+    argv = args if args == ["--ajuda"] else ["127.0.0.1", str(port_in("refused"))]
+    result = run_program(*argv, *args, env={"PYTHONIOENCODING": encoding})
+    assert result.returncode in (0, 1), result.stderr
+    assert b"Traceback" not in result.stderr
+    text = result.stdout.decode(encoding)
+    if args == ["--json"]:
+        assert json.loads(text)["resultado"] == "recusado"
+    else:
+        assert "Diagn" in text or "uso:" in text
 
 
-def test_help_lists_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+def with_closed(stream: str, argv: list[str]) -> tuple[int, bytes]:
+    """Run with ``stream`` ('stdout' or 'stderr') on a pipe closed at once;
+    returns the exit status and what the other stream got."""
+    with subprocess.Popen(
+        [sys.executable, str(PROGRAM), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        getattr(process, stream).close()  # the reader is gone before any write
+        other = process.stderr if stream == "stdout" else process.stdout
+        assert other is not None
+        rest = other.read()
+        code = process.wait(timeout=10)
+    return code, rest
+
+
+@pytest.mark.parametrize(
+    "make_argv",
+    [
+        lambda port: ["--ajuda"],
+        lambda port: ["127.0.0.1", str(port)],
+        lambda port: ["127.0.0.1", str(port), "--json"],
+    ],
+    ids=["help", "report", "json"],
+)
+def test_closed_pipe_ends_quietly_with_74(
+    make_argv: Callable[[int], list[str]], port_in: Callable[[str], int]
+) -> None:
+    """``python diagnostico.py ... | head -c 10``: BrokenPipeError, no noise."""
+    code, stderr = with_closed("stdout", make_argv(port_in("refused")))
+    assert (code, stderr) == (diagnostico.EXIT_OUTPUT, b"")
+
+
+@pytest.mark.parametrize(
+    "argv", [["--ajuda"], ["127.0.0.1", "PORT"], ["127.0.0.1", "PORT", "--json"]]
+)
+def test_full_disk_ends_with_74_and_one_line(
+    argv: list[str], port_in: Callable[[str], int]
+) -> None:
+    port = str(port_in("refused"))
+    argv = [port if arg == "PORT" else arg for arg in argv]
+    with open("/dev/full", "wb") as full:
+        result = run_program(*argv, stdout=full)
+    assert result.returncode == diagnostico.EXIT_OUTPUT
+    assert result.stderr.decode() == "erro: não deu para escrever a saída (ENOSPC).\n"
+
+
+def test_bad_input_with_a_closed_stderr_still_ends_with_74() -> None:
+    code, stdout = with_closed("stderr", ["localhost", "x"])
+    assert (code, stdout) == (diagnostico.EXIT_OUTPUT, b"")
+
+
+@pytest.mark.parametrize(
+    ("exception", "code", "message"),
+    [
+        ("RuntimeError('defeito')", diagnostico.EXIT_INTERNAL, "erro interno"),
+        ("KeyError('x')", diagnostico.EXIT_INTERNAL, "erro interno (KeyError)"),
+        ("ValueError('y')", diagnostico.EXIT_INTERNAL, "erro interno (ValueError)"),
+        ("KeyboardInterrupt()", diagnostico.EXIT_INTERRUPTED, ""),
+    ],
+)
+def test_an_internal_error_never_looks_like_a_verdict(
+    exception: str, code: int, message: str
+) -> None:
+    """A bug in the command (here forced into diagnose) gets its own exit code."""
+    driver = (
+        f"import sys; sys.path.insert(0, {str(SNIPPETS)!r}); import diagnostico\n"
+        f"def broken(*args):\n    raise {exception}\n"
+        "diagnostico.diagnose = broken\n"
+        "sys.exit(diagnostico.main(['127.0.0.1', '9']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", driver], capture_output=True, text=True, timeout=10
+    )
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_exit_codes_are_distinct_and_listed_in_help(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    verdicts = list(diagnostico.EXIT_CODES.values())
+    others = [
+        diagnostico.EXIT_USAGE,
+        diagnostico.EXIT_INTERNAL,
+        diagnostico.EXIT_OUTPUT,
+        diagnostico.EXIT_INTERRUPTED,
+    ]
+    assert len(set(verdicts + others)) == len(verdicts + others)
     assert diagnostico.main(["--ajuda"]) == 0
     out = capsys.readouterr().out
     for name, code in diagnostico.EXIT_CODES.items():
         assert f"{code} {name}" in out
+    for code in others:
+        assert f"{code} " in out
+
+
+# --------------------------------------------------------------------------
+# Results.
+# --------------------------------------------------------------------------
+
+
+def attempt(outcome: str, family: str = "IPv4") -> diagnostico.Attempt:
+    address = "127.0.0.1" if family == "IPv4" else "::1"
+    return diagnostico.Attempt(family, address, outcome, None)
 
 
 @pytest.mark.parametrize(
-    ("code", "outcome"),
-    [(errno.EHOSTUNREACH, "sem rota"), (errno.ENETUNREACH, "sem rota")],
+    ("outcomes", "overall"),
+    [
+        (["conectado", "conectado"], "conectado"),
+        (["conectado", "recusado"], "parcial"),
+        (["recusado", "recusado"], "recusado"),
+        (["tempo esgotado", "tempo esgotado"], "sem resposta"),
+        (["recusado", "tempo esgotado"], "recusado e sem resposta"),
+        (["host inalcançável"], "host inalcançável"),
+        (["rede inalcançável", "rede inalcançável"], "rede inalcançável"),
+        (["endereço indisponível"], "endereço indisponível"),
+        (["endereço indisponível", "recusado"], "recusado"),
+        (["endereço indisponível", "conectado"], "conectado"),
+        (["sem permissão"], "sem permissão"),
+        (["erro"], "outro erro"),
+        (["recusado", "host inalcançável"], "misto"),
+    ],
 )
-def test_unreachable_branch(
-    code: int, outcome: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Simulated: loopback always has a route, so the kernel cannot produce it."""
+def test_overall_result(outcomes: list[str], overall: str) -> None:
+    assert diagnostico._overall([attempt(o) for o in outcomes]) == overall
 
-    def fail(self: socket.socket, address: object) -> None:
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EPERM])
+def test_permission_denied_is_its_own_result(
+    code: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated: SELinux or an owner-match rule cannot be set up in the lab."""
+
+    def deny(self: socket.socket, address: object) -> None:
         raise OSError(code, "simulado")
 
-    monkeypatch.setattr(socket.socket, "connect", fail)
-    attempt = diagnostico.try_address(socket.AF_INET, ("127.0.0.1", 9), 0.1)
-    assert (attempt.resultado, attempt.erro) == (outcome, errno.errorcode[code])
-    report = diagnostico._report("h", 9, diagnostico._overall([attempt]), [attempt])
-    assert (report.resultado, report.codigo_saida) == ("sem resposta", 4)
-
-
-def run_program(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(PROGRAM), *argv],
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=False,
-    )
+    monkeypatch.setattr(socket.socket, "connect", deny)
+    report = diagnostico.diagnose("127.0.0.1", 9, 0.1)
+    assert (report.resultado, report.codigo_saida) == ("sem permissão", 10)
+    assert report.tentativas[0].erro == errno.errorcode[code]
+    assert "SELinux" in report.dica
+    assert "usuário ou processo" in report.dica
 
 
 def test_runs_as_a_real_program(port_in: Callable[[str], int]) -> None:
@@ -89,10 +304,113 @@ def test_runs_as_a_real_program(port_in: Callable[[str], int]) -> None:
     report = json.loads(result.stdout)
     assert report["resultado"] == "recusado"
     assert report["tentativas"][0]["erro"] == "ConnectionRefusedError"
+    assert "outro endereço ou interface" in report["dica"]
 
 
-def test_real_program_bad_input_has_no_traceback() -> None:
-    result = run_program("127.0.0.1", "99999")
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert "entre 1 e 65535" in result.stderr
+# --------------------------------------------------------------------------
+# In the network lab: the results loopback cannot produce, at real addresses.
+# --------------------------------------------------------------------------
+
+# Timing classes: "at once" is well under the default 1 s timeout; a wait is
+# at least --timeout; two dropped addresses tried one after the other would
+# take at least twice --timeout.
+TIMEOUT = "0.5"
+AT_ONCE = (0.0, 0.9)
+ONE_TIMEOUT = (float(TIMEOUT), 2 * float(TIMEOUT))
+
+
+class LabRun(NamedTuple):
+    setup: str
+    argv: tuple[str, ...]
+    exit_code: int
+    result: str
+    seconds: tuple[float, float] = AT_ONCE
+    shown: bool = True  # recorded in saidas/lab/ and shown on the page
+
+
+LAB_RUNS: dict[str, LabRun] = {
+    "host_inalcancavel": LabRun(
+        "firewall_reject_host_prohibited", (lab.DB, "5432"), 7, "host inalcançável"
+    ),
+    "host_ausente": LabRun(
+        "host_absent", (lab.DB, "5432"), 7, "host inalcançável", shown=False
+    ),
+    "rede_inalcancavel": LabRun(
+        "firewall_reject_net_unreachable", (lab.DB, "5432"), 8, "rede inalcançável"
+    ),
+    "sem_rota": LabRun(
+        "no_route", (lab.DB, "5432"), 8, "rede inalcançável", shown=False
+    ),
+    "sem_resposta": LabRun(
+        "firewall_drop",
+        (lab.DB, "5432", "--timeout", TIMEOUT),
+        4,
+        "sem resposta",
+        ONE_TIMEOUT,
+        shown=False,
+    ),
+    # Two dropped addresses take one timeout, not two: they are tried together.
+    "sem_resposta_dois_enderecos": LabRun(
+        "dual_localhost_dropped",
+        ("localhost", "8080", "--timeout", TIMEOUT),
+        4,
+        "sem resposta",
+        ONE_TIMEOUT,
+    ),
+    "recusado_e_sem_resposta": LabRun(
+        "dual_localhost_v6_dropped",
+        ("localhost", "8080", "--timeout", TIMEOUT),
+        6,
+        "recusado e sem resposta",
+        ONE_TIMEOUT,
+    ),
+    "ipv6_desativado": LabRun(
+        "ipv6_disabled_dual_localhost", ("localhost", "8081"), 1, "recusado"
+    ),
+    "endereco_indisponivel": LabRun(
+        "ipv6_disabled_dual_localhost", ("::1", "8080"), 9, "endereço indisponível"
+    ),
+    "parcial": LabRun(
+        "dual_localhost_v6_server", ("localhost", "8080"), 3, "parcial", shown=False
+    ),
+    "conteiner": LabRun(
+        "container_host_loopback", (lab.GATEWAY, "5432"), 1, "recusado", shown=False
+    ),
+}
+
+
+# The command as its own `__main__` block runs it, timing the diagnosis after
+# the imports: on a busy machine the interpreter start alone can take longer
+# than the timeout. The time goes to stderr, after the report.
+TIMED_MAIN = f"""
+import sys, time
+sys.path.insert(0, {str(SNIPPETS)!r})
+import diagnostico
+start = time.monotonic()
+code = diagnostico.main(sys.argv[1:])
+sys.stdout.flush()
+print(f"segundos: {{time.monotonic() - start}}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("name", LAB_RUNS)
+def test_in_the_lab(name: str, request: pytest.FixtureRequest) -> None:
+    lab.require()
+    row = LAB_RUNS[name]
+    run = lab.run(row.setup, [sys.executable, "-c", TIMED_MAIN, *row.argv])
+    output, _, seconds = run.output.rpartition("segundos: ")
+    assert run.returncode == row.exit_code, run.output
+    assert f"Resultado: {row.result}\n" in output
+    assert "Traceback" not in output
+    low, high = row.seconds
+    assert low <= float(seconds) < high, f"took {float(seconds):.2f} s"
+    if row.shown:
+        lab.compare_or_record(LAB_OUTPUTS / f"diagnostico.{name}.txt", output, request)
+
+
+def test_no_stale_lab_recording() -> None:
+    recorded = {p.name for p in LAB_OUTPUTS.glob("diagnostico.*.txt")}
+    assert recorded == {
+        f"diagnostico.{n}.txt" for n, row in LAB_RUNS.items() if row.shown
+    }
