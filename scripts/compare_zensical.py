@@ -40,6 +40,11 @@ FETCHING = re.compile(
     r"|url\((['\"]?)(https?:)?//",
     re.IGNORECASE,
 )
+# What the MkDocs hooks in overrides/hooks/ leave in the built site.
+HOOK_EFFECTS = {
+    "codigo": "downloads dos trechos (codigo/)",
+    "search/indice.json": "índice de busca carregado só na primeira busca",
+}
 MARKUP = re.compile(r"[`*_]")
 SECTION_TITLE = re.compile(r'doc-section-title">([^<]+)<')
 
@@ -129,6 +134,9 @@ def compare(mkdocs_site: Path, zensical_site: Path) -> tuple[list[str], list[str
             "referencia: títulos das seções das receitas diferem "
             f"(MkDocs {titles['mkdocs']}, Zensical {titles['zensical']})"
         )
+    for marker, feature in HOOK_EFFECTS.items():
+        if (mkdocs_site / marker).exists() and not (zensical_site / marker).exists():
+            notes.append(f"{feature}: feito por um gancho do MkDocs (overrides/hooks/)")
     return failures, notes
 
 
