@@ -201,7 +201,13 @@ SCENARIOS = [
         main=Run(ports={5432: "refused"}, env=DB_ON_HOST),
         variants={
             "no_host": Run(ports={5432: "listening"}, env=DB_ON_HOST),
-            # Inside a container: the host's service on 127.0.0.1, then 0.0.0.0.
+            # Inside a container, 127.0.0.1 is the container itself, even with
+            # the host's service on every address; then the host's service on
+            # 127.0.0.1 and on 0.0.0.0, reached through the gateway.
+            "lab_localhost_no_conteiner": Run(
+                lab="container_host_all",
+                env={"DB_HOST": "127.0.0.1", "DB_PORT": "5432"},
+            ),
             "lab_host_loopback": Run(lab="container_host_loopback", env=DB_ON_GATEWAY),
             "lab_host_todas_interfaces": Run(
                 lab="container_host_all", env=DB_ON_GATEWAY

@@ -14,6 +14,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from scripts import scaffold
+from scripts.check_pythons import SITE_ONLY
 from tests.scenarios import Scenario
 from tests.site import ROOT
 from tests.situations import SITUATIONS
@@ -22,16 +23,6 @@ GITHUB = ROOT / ".github"
 WORKFLOW = GITHUB / "workflows" / "ci.yml"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 README = ROOT / "README.md"
-# Pins of the site's tooling and the browser tests; the rest installs on the
-# snippets' oldest Python (scripts/check_pythons.py installs the same subset).
-SITE_ONLY = {
-    "mkdocs",
-    "mkdocs-material",
-    "mkdocstrings",
-    "mkdocstrings-python",
-    "pymdown-extensions",
-    "playwright",
-}
 
 
 def load(path: Path) -> dict:
