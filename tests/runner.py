@@ -106,7 +106,7 @@ def _forget_django_settings() -> None:
     """Django keeps ``settings.configure(...)`` in its module for the whole
     process; a program starts without it, so each snippet configures its own."""
     conf = sys.modules.get("django.conf")
-    if conf is None:
+    if conf is None or not conf.settings.configured:
         return
     from django.db import connections
     from django.utils.functional import empty

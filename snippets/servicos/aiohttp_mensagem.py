@@ -12,7 +12,7 @@ async def fetch(session: aiohttp.ClientSession, url: str) -> None:
         print(*traceback.format_exception_only(exc), sep="", end="")
     except aiohttp.ClientConnectorError as exc:
         print(*traceback.format_exception_only(exc), sep="", end="")
-        print("host:", exc.host, "| port:", exc.port, "| ssl:", exc.ssl)
+        print("host/port/ssl:", exc.host, exc.port, exc.ssl)
         print("os_error:", repr(exc.os_error))
 
 

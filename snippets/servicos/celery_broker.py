@@ -4,7 +4,7 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 
 # A configuração não foi carregada (faltou config_from_object, a variável de
-# ambiente ou o import do módulo): o Celery usa o broker padrão.
+# ambiente ou o `import` do módulo): o Celery usa o broker padrão.
 app = Celery("tarefas")
 with app.connection_for_write() as conn:
     print("Broker:", conn.as_uri())

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import OperationalError, connection
 
 # No docker-compose, o banco é outro contêiner: o endereço é o nome do serviço
-# ("db"), não "localhost". Sem DB_HOST no ambiente, vale o padrão errado.
+# (`db`), não `localhost`. Sem `DB_HOST` no ambiente, vale o padrão errado.
 settings.configure(
     DATABASES={
         "default": {

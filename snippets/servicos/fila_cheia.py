@@ -1,6 +1,6 @@
 import socket
 
-# Um servidor que não chama accept(): listen(1) guarda uma conexão na fila.
+# Um servidor que não chama `accept()`: `listen(1)` guarda uma conexão na fila.
 with socket.create_server(("127.0.0.1", 0), backlog=1) as server:
     address = server.getsockname()
     waiting = []

@@ -2,8 +2,8 @@ import os
 import socket
 
 # No GitHub Actions, um job que roda no runner alcança o serviço por
-# localhost e pela porta publicada; um job com container: usa o nome do
-# serviço ("postgres") e a porta do contêiner.
+# localhost e pela porta publicada; um job com `container:` usa o nome do
+# serviço (`postgres`) e a porta do contêiner.
 host = os.environ.get("POSTGRES_HOST", "localhost")
 port = int(os.environ.get("POSTGRES_PORT", "5432"))
 try:
