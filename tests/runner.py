@@ -104,6 +104,22 @@ def _program_context(run: Run, real_ports: dict[int, int], name: str) -> Iterato
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        _forget_django_settings()
+
+
+def _forget_django_settings() -> None:
+    """Django keeps ``settings.configure(...)`` in its module for the whole
+    process; a program starts without it, so each snippet configures its own."""
+    conf = sys.modules.get("django.conf")
+    if conf is None or not conf.settings.configured:
+        return
+    from django.db import connections
+    from django.utils.functional import empty
+
+    connections.close_all()
+    connections.__dict__.pop("settings", None)  # a cached_property...
+    connections._settings = None  # ...computed from this
+    conf.settings._wrapped = empty
 
 
 def run_snippet(

@@ -9,6 +9,7 @@ whose situation does not speak the snippet's protocol fails at once.
 from __future__ import annotations
 
 import ast
+import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ QUICK = 1.5
 # localhost as many distributions resolve it: IPv6 first, then IPv4.
 LOCALHOST_BOTH = {"localhost": ("::1", "127.0.0.1")}
 ONLY_V4 = {"localhost": ("127.0.0.1",)}
+# smtplib and Django name this machine in EHLO: its name resolves to loopback.
+THIS_MACHINE = {socket.gethostname(): ("127.0.0.1",), **ONLY_V4}
 # Proxy variables of the machine running the tests must not change a result.
 NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
 DEAD_PROXY_ENV = {
@@ -59,6 +62,15 @@ PROTOCOLS = {
     "pymongo": "mongodb",
     "pika": "amqp",
     "kombu": "amqp",
+    "kombu.exceptions": "amqp",
+    "celery": "amqp",
+    "pika.exceptions": "amqp",
+    "pymongo.errors": "mongodb",
+    "django.core.mail": "smtp",
+    "django.db": "postgresql",
+    "requests.adapters": "http",
+    "urllib.error": "http",
+    "selenium": "webdriver",
 }
 
 
@@ -148,6 +160,25 @@ def refused_then_up(
 def http_client(snippet: str) -> Scenario:
     """An HTTP client: refused on port 8000, and the same code with a server."""
     return refused_then_up(snippet, 8000, up="http", env=NO_PROXY_ENV)
+
+
+def message(
+    snippet: str,
+    ports: Mapping[int, str],
+    *,
+    up: Mapping[int, str] | None = None,
+    **run: object,
+) -> Scenario:
+    """A real client library against a refused port: the message it prints
+    (``[Errno 111]``, so Linux-only) is recorded in the variant ``mensagem``
+    and shown on its page and in the message index (``docs/mensagens.md``).
+    ``up``: the same code with a server that speaks its protocol."""
+    settings = {"max_seconds": QUICK, **run}
+    variants = {"mensagem": Run(ports=ports, platforms=("linux",), **settings)}  # type: ignore[arg-type]
+    if up is not None:
+        same = {k: v for k, v in settings.items() if k != "min_seconds"}
+        variants["servidor_ativo"] = Run(ports=up, **same)  # type: ignore[arg-type]
+    return Scenario(snippet, main=None, variants=variants)
 
 
 def diagnosis(
@@ -340,6 +371,74 @@ SCENARIOS = [
             "porta_invalida": diagnosis("localhost http", 2),
         },
     ),
+    # servicos/ and mensagens.md: real client libraries, verbatim messages
+    message("servicos/psycopg2_recusa.py", {5432: "refused_5432"}),
+    message("servicos/django_compose.py", {5432: "refused_5432"}, hosts=LOCALHOST_BOTH),
+    message("servicos/pymysql_recusa.py", {3306: "refused"}),
+    message("servicos/mysql_connector_recusa.py", {3306: "refused"}),
+    message("servicos/pymongo_recusa.py", {27017: "refused"}, min_seconds=0.3),
+    message("servicos/celery_broker.py", {5672: "refused"}, hosts=ONLY_V4),
+    message("servicos/kombu_recusa.py", {5672: "refused"}),
+    message("servicos/pika_recusa.py", {5672: "refused"}),
+    message(
+        "servicos/smtplib_recusa.py",
+        {25: "refused"},
+        up={25: "smtp"},
+        hosts=THIS_MACHINE,
+    ),
+    message(
+        "servicos/django_send_mail.py",
+        {25: "refused"},
+        up={25: "smtp"},
+        hosts=THIS_MACHINE,
+    ),
+    message("servicos/selenium_apos_quit.py", {9515: "webdriver"}, env=NO_PROXY_ENV),
+    message("servicos/requests_max_retries.py", {8000: "refused"}, env=NO_PROXY_ENV),
+    Scenario(
+        "servicos/requests_retry_adapter.py",
+        main=Run(
+            ports={8000: "http_late"}, env=NO_PROXY_ENV, min_seconds=LATE_START_SECONDS
+        ),
+        variants={
+            "nunca_sobe": Run(
+                ports={8000: "refused"}, env=NO_PROXY_ENV, min_seconds=0.6
+            )
+        },
+    ),
+    message(
+        "servicos/urlopen_mensagem.py",
+        {8000: "refused"},
+        up={8000: "http"},
+        env=NO_PROXY_ENV,
+    ),
+    message("servicos/httpx_async.py", {8000: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/aiohttp_mensagem.py", {8000: "refused"}, env=NO_PROXY_ENV),
+    message(
+        "servicos/proxy_https.py",
+        {3128: "refused"},
+        env={**NO_PROXY_ENV, "HTTPS_PROXY": "http://127.0.0.1:3128"},
+    ),
+    message(
+        "servicos/ollama_host_docker.py",
+        {11434: "refused"},
+        up={11434: "http"},
+        env=NO_PROXY_ENV,
+        hosts={"host.docker.internal": ("127.0.0.1",)},
+    ),
+    message("servicos/redis_recusa.py", {6379: "refused"}, hosts=ONLY_V4),
+    Scenario(
+        "servicos/servico_no_ci.py",
+        main=Run(ports={5432: "refused"}, hosts=ONLY_V4, max_seconds=INSTANT),
+        variants={
+            "job_em_conteiner": Run(
+                ports={5432: "listening"},
+                env={"POSTGRES_HOST": "postgres"},
+                hosts={"postgres": ("127.0.0.1",)},
+            )
+        },
+    ),
+    # A full accept queue drops SYNs on Linux (Windows refuses instead).
+    Scenario("servicos/fila_cheia.py", platforms=("linux",)),
     # New rows go above this line (the scaffold inserts them here).
 ]
 

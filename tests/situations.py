@@ -258,6 +258,152 @@ def udp_echo() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
+@contextlib.contextmanager
+def http_late() -> Iterator[int]:
+    """Refused at first; the same port serves HTTP after 0.2 s (a web app starting)."""
+    server = ThreadingHTTPServer(
+        (LOOPBACK_V4, 0), _HttpHandler, bind_and_activate=False
+    )
+    server.server_bind()
+    started = contextlib.ExitStack()
+
+    def start() -> None:
+        server.server_activate()  # listen(): from now on, connections succeed
+        started.enter_context(in_thread(server))
+
+    timer = threading.Timer(LATE_START_SECONDS, start)
+    timer.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        timer.cancel()
+        timer.join()
+        started.close()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def refused_5432() -> Iterator[int]:
+    """Port 5432 itself refused on 127.0.0.1 and ::1 (libpq, in C, is not mapped).
+
+    libpq prints the port it tried, so the page's message needs the real
+    documented port. Skipped where something on this machine holds 5432.
+    """
+    with contextlib.ExitStack() as stack:
+        hosts = [LOOPBACK_V4] + ([LOOPBACK_V6] if ipv6_available() else [])
+        for host in hosts:
+            try:
+                stack.enter_context(bound_socket(host, 5432))
+            except OSError as exc:
+                import pytest  # only here: situations are plain context managers
+
+                pytest.skip(f"port 5432 is in use on {host} here: {exc}")
+        yield 5432
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    """Greets, accepts any sender, recipient and message, and says goodbye."""
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 localhost ESMTP servidor de teste\r\n")
+        for line in self.rfile:
+            command = line[:4].upper()
+            if command == b"QUIT":
+                self.wfile.write(b"221 Tchau\r\n")
+                return
+            if command == b"DATA":
+                self.wfile.write(b"354 Pode enviar\r\n")
+                for body_line in self.rfile:
+                    if body_line in (b".\r\n", b".\n"):
+                        break
+                self.wfile.write(b"250 Mensagem aceita\r\n")
+            elif command in (b"EHLO", b"HELO"):
+                self.wfile.write(b"250 localhost\r\n")
+            else:
+                self.wfile.write(b"250 OK\r\n")
+
+
+def smtp() -> contextlib.AbstractContextManager[int]:
+    """A minimal SMTP server: greets, accepts every message, says goodbye."""
+    return in_thread(socketserver.ThreadingTCPServer((LOOPBACK_V4, 0), _SmtpHandler))
+
+
+WEBDRIVER_SESSION = "5e55f00d"
+
+
+def _read_http_request(conn: socket.socket) -> tuple[str, str]:
+    """Method and path of one HTTP request on ``conn`` (body read and dropped)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    length = 0
+    for header in lines[1:]:
+        name, _, value = header.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    while len(body) < length:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        body += chunk
+    method, path, *_ = [*lines[0].split(" "), "", ""]
+    return method, path
+
+
+@contextlib.contextmanager
+def webdriver() -> Iterator[int]:
+    """A WebDriver server (like chromedriver) that exits when the session ends.
+
+    ``POST /session`` opens a session; ``DELETE /session/<id>`` (what
+    ``driver.quit()`` sends) answers and stops listening on the same port,
+    as the driver process does when it exits: later commands are refused.
+    """
+    with contextlib.ExitStack() as stack:
+        sock = stack.enter_context(socket.socket())
+        # Inherited by accepted connections, so that the port can be bound
+        # again (not listening) while the last one is still open.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((LOOPBACK_V4, 0))
+        port = sock.getsockname()[1]
+        sock.listen(16)
+
+        def answer_one() -> None:
+            conn, _ = sock.accept()
+            with conn:
+                conn.settimeout(1.0)
+                method, path = _read_http_request(conn)
+                value: str = "null"
+                if method == "POST" and path == "/session":
+                    value = (
+                        f'{{"sessionId": "{WEBDRIVER_SESSION}", '
+                        '"capabilities": {"browserName": "chrome"}}'
+                    )
+                quitting = method == "DELETE" and path.count("/") == 2
+                if quitting:
+                    # Gone before the answer reaches the client, as a driver
+                    # process that exits: nothing listens here any more.
+                    sock.close()
+                    gone = socket.socket()
+                    gone.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    gone.bind((LOOPBACK_V4, port))
+                    stack.callback(gone.close)
+                body = f'{{"value": {value}}}'.encode()
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    + f"Content-Length: {len(body)}\r\n".encode()
+                    + b"Connection: close\r\n\r\n"
+                    + body
+                )
+
+        stack.enter_context(serving(sock, answer_one))
+        yield port
+
+
 @dataclass(frozen=True)
 class Situation:
     """A named situation: how to start it and which protocol answers there."""
@@ -283,4 +429,8 @@ SITUATIONS: dict[str, Situation] = {
     "v4_only": Situation(v4_only, speaks="tcp"),
     "udp_closed": Situation(udp_closed, speaks=None),
     "udp_echo": Situation(udp_echo, speaks="udp"),
+    "http_late": Situation(http_late, speaks="http"),
+    "refused_5432": Situation(refused_5432, speaks=None),
+    "smtp": Situation(smtp, speaks="smtp"),
+    "webdriver": Situation(webdriver, speaks="webdriver"),
 }

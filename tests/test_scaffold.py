@@ -62,7 +62,7 @@ def tree_state() -> dict[Path, bytes]:
             "precisa de uma situação explícita",
         ),
         (
-            ["exemplos/x.py", "--situacao", "refused", "--variante", "a=smtp"],
+            ["exemplos/x.py", "--situacao", "refused", "--variante", "a=gopher"],
             "situação desconhecida",
         ),
         (
