@@ -23,9 +23,18 @@ CODE_BLOCK = re.compile(
 )
 
 
+@pytest.fixture(autouse=True)
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scaffold writes into a copy: a failing test never touches the tree."""
+    monkeypatch.setattr(scaffold, "SNIPPETS", tmp_path / "snippets")
+    monkeypatch.setattr(scaffold, "TABLE", tmp_path / "scenarios.py")
+    shutil.copytree(SNIPPETS, scaffold.SNIPPETS)
+    shutil.copy2(ROOT / "tests" / "scenarios.py", scaffold.TABLE)
+
+
 def tree_state() -> dict[Path, bytes]:
     """Everything the scaffold could write: snippets/ and the scenario table."""
-    files = [p for p in SNIPPETS.rglob("*") if p.is_file()]
+    files = [p for p in scaffold.SNIPPETS.rglob("*") if p.is_file()]
     return {p: p.read_bytes() for p in [*files, scaffold.TABLE]}
 
 
@@ -125,7 +134,7 @@ def test_nothing_is_left_behind_when_the_output_fails(
     assert scaffold.main(["exemplos/nunca_criado.py", "--situacao", "refused"]) == 1
     assert "nada foi criado" in capsys.readouterr().err
     assert tree_state() == before
-    assert not list(SNIPPETS.rglob(".*.novo"))
+    assert not list(scaffold.SNIPPETS.rglob(".*.novo"))
 
 
 def test_a_failed_second_write_restores_the_first(tmp_path: Path) -> None:
@@ -227,6 +236,7 @@ def printed_block(text: str, language: str) -> str:
 def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> None:
     """CONTRIBUTING.md alone: add a situation, scaffold, write, include, record,
     test, build. A variant against a server that speaks no FTP is refused."""
+    tmp_path = tmp_path / "projeto"
     copy_project(tmp_path)
     guide = (tmp_path / "CONTRIBUTING.md").read_text(encoding="utf-8")
     name = "bibliotecas/ftp_recusa.py"

@@ -118,3 +118,15 @@ def test_missing_hunspell_is_a_clear_message(
     err = capsys.readouterr().err
     assert err.startswith("erro: hunspell não está instalado")
     assert "Traceback" not in err
+
+
+def test_a_listed_word_is_not_blamed_for_a_compound_elsewhere(tmp_path: Path) -> None:
+    """``docker`` is listed; ``docker-compose`` on another page must not make
+    Hunspell's report of the part ``docker`` flag the listed word."""
+    require_hunspell()
+    assert "docker" in spelling.project_words()
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text("Use o docker aqui.\n", encoding="utf-8")
+    second.write_text("Rode o docker-compose e o docker-xyzzyq.\n", encoding="utf-8")
+    wrong = [(Path(w.path).name, w.text) for w in spelling.misspelled([first, second])]
+    assert wrong == [("b.md", "docker-xyzzyq")]
