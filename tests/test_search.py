@@ -42,10 +42,13 @@ class Query:
     kind: str  # accentless, loanword, pasted
     source: str  # where readers typed it
     needs: str = ""  # a page (under docs/) the row waits for
+    miss: str = ""  # why the search still misses it (an expected failure)
 
 
-def q(text: str, pages: str, kind: str, source: str, needs: str = "") -> Query:
-    return Query(text, tuple(pages.split()), kind, source, needs)
+def q(
+    text: str, pages: str, kind: str, source: str, needs: str = "", miss: str = ""
+) -> Query:
+    return Query(text, tuple(pages.split()), kind, source, needs, miss)
 
 
 HOME, DOC, PORT = "/", "documentacao/", "armadilhas/portabilidade/"
@@ -163,6 +166,27 @@ QUERIES = [
         IDLE,
         "accentless",
         "https://github.com/attreyabhatt/Reverse-Shell/issues/2",
+    ),
+    q(
+        "excecoes embutidas",
+        f"{HOME} {DOC}",
+        "accentless",
+        "https://docs.python.org/pt-br/3/library/exceptions.html",
+        miss="the title 'connect_ex: o código em vez da exceção' (one word, "
+        "weighed as 1000 text words) outranks the home page's text 'exceção "
+        "embutida' (both words)",
+    ),
+    q(
+        "hierarquia de excecoes",
+        DOC,
+        "accentless",
+        "https://docs.python.org/pt-br/3/library/exceptions.html#exception-hierarchy",
+    ),
+    q(
+        "tratamento de excecoes socket",
+        f"uso/ {DOC} exemplos/",
+        "accentless",
+        "https://docs.python.org/pt-br/3/tutorial/errors.html#handling-exceptions",
     ),
     q(
         "socket nao fechado",
@@ -515,7 +539,11 @@ def test_search_finds_the_answering_page(query: Query, answers) -> None:
     if not _active(query):
         pytest.skip(f"waits for docs/{query.needs}")
     top = answers[query.text][:TOP]
-    assert set(query.pages) & set(top), (
+    found = set(query.pages) & set(top)
+    if query.miss:
+        assert not found, f"{query.text!r} is answered now: drop its miss note"
+        pytest.xfail(query.miss)
+    assert found, (
         f"{query.text!r}: expected one of {query.pages} in the first {TOP}, got {top}"
     )
 
@@ -530,7 +558,7 @@ def test_a_title_prefix_does_not_come_first(
 
 
 def test_enough_real_queries_of_each_kind() -> None:
-    active = [query for query in QUERIES if _active(query)]
+    active = [query for query in QUERIES if _active(query) and not query.miss]
     kinds = {
         kind: sum(q.kind == kind for q in active)
         for kind in ("accentless", "loanword", "pasted")

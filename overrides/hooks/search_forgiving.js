@@ -113,15 +113,34 @@
     return addDocument.apply(this, arguments);
   };
 
-  // The words of the query being answered, for the coordination below.
+  // The words of the query being answered (each with its indexed forms),
+  // for the coordination below.
   var asked = [];
+
+  // Singular and plural, as far as the index knows them: "excecoes" also asks
+  // for "excecao", "conexao" for "conexoes", "portaveis" for "portavel".
+  var ENDINGS = [["oes", "ao"], ["ao", "oes"], ["eis", "el"], ["el", "eis"],
+    ["es", ""], ["s", ""], ["", "s"], ["", "es"]];
+  function forms(term) {
+    var found = [term];
+    if (!index) return found;
+    ENDINGS.forEach(function (ending) {
+      var from = ending[0];
+      var to = ending[1];
+      if (term.length < from.length + 3 || term.slice(term.length - from.length) !== from)
+        return;
+      var form = term.slice(0, term.length - from.length) + to;
+      if (form in index.invertedIndex && found.indexOf(form) < 0) found.push(form);
+    });
+    return found;
+  }
 
   // "ConnectionRefusedError: [Errno 111] Connection refused" ->
   // "connectionrefusederror^B errno^B 111^B connection^B refused^B refused":
-  // each word as typed, boosted; Material appends * to the last, unboosted
-  // one (the word still being typed), and to any word the index does not
-  // hold as typed ("contei" -> contêiner). So "connection" does not also
-  // match ConnectionResetError, and "porta" weighs more than "Portabilidade".
+  // each word as typed (and its indexed forms), boosted; Material appends *
+  // to the last, unboosted one (the word still being typed), and to any word
+  // the index does not hold ("contei" -> contêiner). So "connection" does not
+  // also match ConnectionResetError, and "porta" outweighs "Portabilidade".
   function rewrite(query) {
     var kept = [];
     var all = [];
@@ -131,12 +150,14 @@
       all.push(term);
       if (!isQueryStopWord(word.toLowerCase())) kept.push(term);
     });
-    asked = kept.length ? kept : all;
+    asked = (kept.length ? kept : all).map(forms);
     return asked
-      .map(function (term, i) {
-        var last = i === asked.length - 1;
+      .map(function (found, i) {
+        var term = found[0];
         var known = index && term in index.invertedIndex;
-        return term + "^" + EXACT_BOOST + (last || !known ? " " + term : "");
+        var exact = found.map(function (form) { return form + "^" + EXACT_BOOST; });
+        if (i === asked.length - 1 || !known) exact.push(term);
+        return exact.join(" ");
       })
       .join(" ");
   }
@@ -156,8 +177,10 @@
     });
     results.forEach(function (result) {
       var held = keys[result.ref.split("#")[0]];
-      var found = asked.filter(function (word) {
-        return held.some(function (key) { return key.indexOf(word) === 0; });
+      var found = asked.filter(function (forms) {
+        return held.some(function (key) {
+          return forms.some(function (form) { return key.indexOf(form) === 0; });
+        });
       }).length;
       result.score *= Math.pow(found / asked.length, COORDINATION);
     });
