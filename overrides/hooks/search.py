@@ -63,7 +63,10 @@ def on_post_build(config, **_: object) -> None:
     (site / FULL_INDEX).write_text(
         json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
-    stub.write_text(json.dumps({"config": index["config"], "docs": []}), "utf-8")
+    # The page reads only the language and the separator (for highlighting);
+    # the worker gets the whole config from the full index.
+    page_config = {key: index["config"][key] for key in ("lang", "separator")}
+    stub.write_text(json.dumps({"config": page_config, "docs": []}), "utf-8")
     [real] = (site / WORKERS).glob("search.*.min.js")
     forgiving = FORGIVING.read_text(encoding="utf-8")
     forgiving = forgiving.replace("__MATERIAL_WORKER__", real.name)
