@@ -1,0 +1,618 @@
+"""The site's own search answers what readers really type.
+
+Each query below comes from a real thread (its source is next to it): typed
+without accents, with the English word a Brazilian developer uses, or pasted
+straight from a traceback. The built site is opened in Chromium and each query
+is typed into Material's search box with real key events (Material ignores
+``fill()``), or pasted with Ctrl+V as a reader pastes an error line; the
+answering page must be among the first three results.
+
+A query waits for its own answer: an init script counts the queries the page
+sends to the search worker and the results it gets back, without changing
+them. A few rows name a page that does not exist yet; they are skipped, with
+the reason, until it does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS, ROOT
+from tests.test_browser import playwright_api, require, site_url  # noqa: F401
+
+SYNONYMS = ROOT / "overrides" / "hooks" / "search_synonyms.yml"
+PARALLEL = 2  # search boxes typed into at a time
+TOP = 3
+pytestmark = pytest.mark.timeout(240)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    pages: tuple[str, ...]  # any of these among the first TOP results
+    kind: str  # accentless, loanword, pasted
+    source: str  # where readers typed it
+    needs: str = ""  # a page (under docs/) the row waits for
+    miss: str = ""  # why the search still misses it (an expected failure)
+
+
+def q(
+    text: str, pages: str, kind: str, source: str, needs: str = "", miss: str = ""
+) -> Query:
+    return Query(text, tuple(pages.split()), kind, source, needs, miss)
+
+
+HOME, DOC, PORT = "/", "documentacao/", "armadilhas/portabilidade/"
+IDLE, IFACE, IPV6 = (
+    "armadilhas/nada-escutando/",
+    "armadilhas/interface/",
+    ("armadilhas/localhost-ipv6/"),
+)
+BOX, START, ALIKE = (
+    "armadilhas/conteineres/",
+    "armadilhas/servico-iniciando/",
+    ("armadilhas/parecidas/"),
+)
+TRAPS, DIAG, DBS = "armadilhas/", "diagnostico/", "bibliotecas/bancos/"
+HTTP, ASYNC, REF = "bibliotecas/http/", "bibliotecas/asyncio/", "referencia/"
+ISSUE = "issue 10 (the words the search used to miss)"
+TROUBLESHOOTING = (
+    "pt-BR troubleshooting note on GitHub, "
+    "'Troubleshooting: Problemas de Conexão entre Agentes'"
+)
+
+QUERIES = [
+    # Without accents: Portuguese as it is typed on a phone or a US keyboard.
+    q("conteiner", BOX, "accentless", ISSUE),
+    q("excecao", f"{HOME} {DOC} armadilhas/connect-ex/", "accentless", ISSUE),
+    q(
+        "Nenhuma conexao pode ser feita porque a maquina de destino as recusou "
+        "ativamente",
+        f"{DOC} {PORT} {IDLE}",
+        "accentless",
+        "yt-dlp log pasted in a GitHub repository (accentless Windows message): "
+        "'Failed to establish a new connection: [WinError 10061] Nenhuma conexao "
+        "pode ser feita porque a maquina de destino as recusou ativamente'",
+    ),
+    q(
+        "maquina de destino recusou ativamente",
+        f"{DOC} {PORT}",
+        "accentless",
+        TROUBLESHOOTING,
+    ),
+    q(
+        "servidor nao esta rodando",
+        f"{IDLE} {TRAPS} {DIAG}",
+        "accentless",
+        TROUBLESHOOTING,
+    ),
+    q(
+        "servidor rodando apenas em localhost",
+        f"{IFACE} {BOX} {IPV6}",
+        "accentless",
+        TROUBLESHOOTING,
+    ),
+    q(
+        "firewall bloqueando conexao",
+        f"{TRAPS} {DIAG} {ALIKE}",
+        "accentless",
+        TROUBLESHOOTING,
+    ),
+    q(
+        "excecao ConnectionRefusedError",
+        f"{HOME} {DOC} uso/",
+        "accentless",
+        "https://github.com/Webschool-io/GeneticErrors/issues/7",
+    ),
+    q(
+        "conteiner docker localhost",
+        BOX,
+        "accentless",
+        "https://cr0x.net/es/docker-conexion-rechazada-redes",
+    ),
+    q(
+        "servico ainda nao subiu",
+        START,
+        "accentless",
+        "https://lours.me/posts/compose-tip-003-depends-on-healthcheck",
+    ),
+    q(
+        "conexao recusada ao subir o banco no docker compose",
+        START,
+        "accentless",
+        "https://www.dash0.com/faq/docker-compose-wait-for-container-before-starting-another",
+    ),
+    q(
+        "tempo limite socket",
+        f"{IDLE} uso/ {ALIKE} armadilhas/socket-vazado/",
+        "accentless",
+        "https://pt.ittrip.xyz/?p=1261",
+    ),
+    q(
+        "servidor escutando na porta",
+        f"{IDLE} {IFACE}",
+        "accentless",
+        "https://github.com/GuilhermeBn198/DCC602-Distributed_Systems",
+    ),
+    q(
+        "nao consigo conectar no postgres porta 5433",
+        DBS,
+        "accentless",
+        "https://github.com/aphonsoar/Receita_Federal_do_Brasil_-_Dados_Publicos_CNPJ/issues/11",
+    ),
+    q(
+        "tratamento de erros socket python",
+        f"uso/ {DOC}",
+        "accentless",
+        "https://pt.ittrip.xyz/python/socket-error-handling-in-python",
+    ),
+    q(
+        "localhost resolve para ipv6",
+        IPV6,
+        "accentless",
+        "https://github.com/cloudtemple/zabbix_templates/issues/3",
+    ),
+    q(
+        "porta errada",
+        IDLE,
+        "accentless",
+        "https://github.com/attreyabhatt/Reverse-Shell/issues/2",
+    ),
+    q(
+        "excecoes embutidas",
+        f"{HOME} {DOC}",
+        "accentless",
+        "https://docs.python.org/pt-br/3/library/exceptions.html",
+        miss="the title 'connect_ex: o código em vez da exceção' (one word, "
+        "weighed as 1000 text words) outranks the home page's text 'exceção "
+        "embutida' (both words)",
+    ),
+    q(
+        "hierarquia de excecoes",
+        DOC,
+        "accentless",
+        "https://docs.python.org/pt-br/3/library/exceptions.html#exception-hierarchy",
+    ),
+    q(
+        "tratamento de excecoes socket",
+        f"uso/ {DOC} exemplos/",
+        "accentless",
+        "https://docs.python.org/pt-br/3/tutorial/errors.html#handling-exceptions",
+    ),
+    q(
+        "socket nao fechado",
+        "armadilhas/socket-vazado/",
+        "accentless",
+        "https://pt.ittrip.xyz/python/socket-error-handling-in-python",
+    ),
+    # The English word, where the pages write the Portuguese term.
+    q("container", BOX, "loanword", ISSUE),
+    q(
+        "containers docker",
+        BOX,
+        "loanword",
+        "https://github.com/docker/docker-py/issues/2176",
+    ),
+    q(
+        "conexao recusada dentro do container",
+        BOX,
+        "loanword",
+        "https://cr0x.net/en/docker-connection-refused-fix-networks",
+    ),
+    q("timeout", ALIKE, "loanword", ISSUE),
+    q(
+        "timeout socket python",
+        f"{IDLE} uso/ {ALIKE} armadilhas/socket-vazado/",
+        "loanword",
+        "https://techez.online/pt/dominando-timeouts-de-socket-em-python",
+    ),
+    q("backoff", START, "loanword", ISSUE),
+    q(
+        "retry com backoff exponencial",
+        f"{START} {REF}",
+        "loanword",
+        "https://benji011.github.io/til/2024-12-06-the-requests-library-supports-automatic-retries-with-exponential-backoff",
+    ),
+    q("backlog", ALIKE, "loanword", ISSUE),
+    q(
+        "backlog cheio",
+        ALIKE,
+        "loanword",
+        "https://techez.online/pt/dominando-timeouts-de-socket-em-python",
+    ),
+    q(
+        "retry",
+        f"{START} {REF}",
+        "loanword",
+        "https://www.flaviomilan.dev/posts/2026/01/26/python-retries",
+    ),
+    q(
+        "max retries",
+        f"{HTTP} {DBS} {REF}",
+        "loanword",
+        "https://generalistprogrammer.com/errors/connectionerror-python",
+    ),
+    q(
+        "firewall",
+        f"{TRAPS} {DIAG} {ALIKE}",
+        "loanword",
+        "https://github.com/Nixtla/nixtla/issues/234",
+    ),
+    q(
+        "proxy",
+        HTTP,
+        "loanword",
+        "https://github.com/binary-husky/gpt_academic/issues/679",
+    ),
+    q(
+        "healthcheck docker compose",
+        START,
+        "loanword",
+        "https://scottkey.dev/til/docker/compose-healthchecks",
+    ),
+    q(
+        "host.docker.internal",
+        BOX,
+        "loanword",
+        "https://openillumi.com/en/en-docker-connection-refused-fix-host-docker-internal",
+    ),
+    q("localhost ipv6", IPV6, "loanword", "https://github.com/ziglang/zig/issues/5555"),
+    q(
+        "jitter",
+        f"{START} {REF}",
+        "loanword",
+        "https://codegive.com/blog/python_requests_exponential_backoff.php",
+    ),
+    q(
+        "postgres",
+        DBS,
+        "loanword",
+        "https://github.com/RobertCraigie/prisma-client-py/issues/937",
+    ),
+    # Pasted from a traceback: brackets, colons, quotes, Errno and WinError.
+    q(
+        "ConnectionRefusedError: [Errno 111] Connection refused",
+        f"{DOC} {PORT}",
+        "pasted",
+        "https://github.com/urllib3/urllib3/issues/2031",
+    ),
+    q(
+        "[Errno 111] Connection refused",
+        f"{DOC} {PORT}",
+        "pasted",
+        "https://github.com/Dinnerbone/mcstatus/issues/48",
+    ),
+    q(
+        "ConnectionRefusedError: [WinError 10061] No connection could be made "
+        "because the target machine actively refused it",
+        f"{PORT} {DOC} {IDLE}",
+        "pasted",
+        "https://github.com/0vercl0k/paracosme/issues/2",
+    ),
+    q(
+        "[WinError 10061]",
+        f"{PORT} {DOC}",
+        "pasted",
+        "https://github.com/attreyabhatt/Reverse-Shell/issues/2",
+    ),
+    q(
+        "ConnectionRefusedError: [Errno 61] Connection refused",
+        f"{PORT} {DOC}",
+        "pasted",
+        "https://github.com/solero/houdini/issues/85",
+    ),
+    q(
+        "socket.error: [Errno 61] Connection refused",
+        f"{PORT} {DOC}",
+        "pasted",
+        "https://github.com/zhengxiaowai/tcping/issues/3",
+    ),
+    q(
+        "ConnectionRefusedError(111, 'Connection refused')",
+        f"{PORT} {DOC}",
+        "pasted",
+        "https://github.com/ounisangw/CS305-23F-Assignment-1/issues/23",
+    ),
+    q(
+        "redis.exceptions.ConnectionError: Error 111 connecting to "
+        "localhost:6379. Connection refused.",
+        DBS,
+        "pasted",
+        "https://github.com/redis/redis-py/issues/1466",
+    ),
+    # The redis part is explained on the databases page, WinError 10061 on
+    # the portability page: either answers.
+    q(
+        "Error 10061 connecting to localhost:6379. No connection could be made "
+        "because the target machine actively refused it",
+        f"{DBS} {PORT}",
+        "pasted",
+        "https://github.com/akulakov/django-mcbv/issues/7",
+    ),
+    q(
+        "psycopg2.OperationalError: could not connect to server: Connection refused",
+        DBS,
+        "pasted",
+        "https://github.com/aphonsoar/Receita_Federal_do_Brasil_-_Dados_Publicos_CNPJ/issues/11",
+    ),
+    q(
+        "OSError: Multiple exceptions: [Errno 111] Connect call failed "
+        "('127.0.0.1', 6379), [Errno 99] Cannot assign requested address",
+        ASYNC,
+        "pasted",
+        "https://github.com/aio-libs-abandoned/aioredis-py/issues/434",
+    ),
+    q(
+        "OSError: Multiple exceptions: [Errno 61] Connect call failed "
+        "('::1', 80, 0, 0), [Errno 61] Connect call failed ('127.0.0.1', 80)",
+        f"{ASYNC} {IPV6}",
+        "pasted",
+        "https://github.com/Tribler/tribler/issues/5428",
+    ),
+    q(
+        "Connect call failed",
+        ASYNC,
+        "pasted",
+        "https://github.com/cjrh/aiomsg/issues/12",
+    ),
+    q(
+        "httpx.ConnectError: [Errno 111] Connection refused",
+        HTTP,
+        "pasted",
+        "https://github.com/RobertCraigie/prisma-client-py/issues/937",
+    ),
+    q(
+        "urllib3.exceptions.NewConnectionError: Failed to establish a new "
+        "connection: [WinError 10061]",
+        f"{HTTP} bibliotecas/",
+        "pasted",
+        "https://github.com/psf/requests/issues/4963",
+    ),
+    q(
+        "requests.exceptions.ConnectionError: ('Connection aborted.', "
+        "ConnectionRefusedError(111, 'Connection refused'))",
+        f"{HTTP} bibliotecas/",
+        "pasted",
+        "https://github.com/gmt2001/ouroboros/issues/36",
+    ),
+    q(
+        "OSError: [Errno 99] Cannot assign requested address",
+        ALIKE,
+        "pasted",
+        "https://github.com/aio-libs/aiohttp/issues/6469",
+    ),
+    q(
+        "errno.ECONNREFUSED is 61 on Darwin",
+        PORT,
+        "pasted",
+        "https://github.com/ionelmc/python-aspectlib/pull/25",
+    ),
+    q(
+        "ConnectionResetError: [Errno 104] Connection reset by peer",
+        ALIKE,
+        "pasted",
+        "https://github.com/docker-library/python/issues/95",
+    ),
+    # Pages others are writing; each row waits for its page.
+    q(
+        "pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on "
+        "'localhost' ([Errno 111] Connection refused)\")",
+        "servicos/mysql/",
+        "pasted",
+        "PyMySQL's refused-connection message, as pasted in its issues",
+        needs="servicos/mysql.md",
+    ),
+    q(
+        "pymongo.errors.ServerSelectionTimeoutError: localhost:27017: "
+        "[Errno 111] Connection refused",
+        "servicos/mongodb/",
+        "pasted",
+        "PyMongo's refused-connection message, as pasted in its issues",
+        needs="servicos/mongodb.md",
+    ),
+    q(
+        "kombu.exceptions.OperationalError: [Errno 111] Connection refused",
+        "servicos/celery/",
+        "pasted",
+        "Celery's broker message, as pasted in its issues",
+        needs="servicos/celery.md",
+    ),
+    q(
+        "smtplib ConnectionRefusedError: [Errno 111] Connection refused",
+        "servicos/smtp/",
+        "pasted",
+        "smtplib against a mail server that is not running",
+        needs="servicos/smtp.md",
+    ),
+]
+
+# A word that merely starts like a title must not outrank the real answer.
+NOT_FIRST = [("porta", PORT)]
+
+READY = "document.querySelector('.md-search[aria-label]') !== null"
+# Counts what the page asks the search worker and what it answers; the query
+# and the results themselves go through untouched.
+COUNT_SEARCHES = """(() => {
+  const Native = window.Worker;
+  const seen = (window.__searches = { sent: 0, received: 0, last: null });
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data && event.data.type === 3) seen.received += 1;
+      });
+    }
+    postMessage(message, ...rest) {
+      if (message && message.type === 2) {
+        seen.sent += 1;
+        seen.last = message.data;
+      }
+      return super.postMessage(message, ...rest);
+    }
+  };
+})()"""
+ANSWERED = """(value) => {
+  const seen = window.__searches;
+  return seen.last === value && seen.received === seen.sent;
+}"""
+RESULTS = """() => [...document.querySelectorAll(
+  '.md-search-result__list > .md-search-result__item')]
+  .map((item) => item.querySelector('a').href)"""
+
+
+def page_of(href: str, base: str) -> str:
+    """``http://host/prefix/armadilhas/udp/?h=x`` -> ``armadilhas/udp/``, home ``/``."""
+    path = urlsplit(href).path
+    prefix = urlsplit(base).path
+    return path[len(prefix) :] or "/" if path.startswith(prefix) else path
+
+
+async def _ask(page: object, base: str, queries: list[Query]) -> dict[str, list]:
+    """Type each query (or paste it, as a reader pastes an error line)."""
+    await page.goto(base, wait_until="load")
+    await page.wait_for_function(READY)
+    await page.keyboard.press("/")  # Material's shortcut opens the search
+    box = page.locator("input.md-search__input")
+    answers = {}
+    for query in queries:
+        await box.press("Control+A")
+        await box.press("Backspace")
+        if query.kind == "pasted":
+            await page.evaluate(
+                "(text) => navigator.clipboard.writeText(text)", query.text
+            )
+            await page.keyboard.press("Control+V")
+        else:
+            await page.keyboard.type(query.text)
+        await page.wait_for_function(ANSWERED, arg=query.text, timeout=10_000)
+        answers[query.text] = [page_of(h, base) for h in await page.evaluate(RESULTS)]
+    return answers
+
+
+async def _search_all(api: object, base: str, queries: list[Query]) -> dict[str, list]:
+    async with api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        await context.grant_permissions(["clipboard-read", "clipboard-write"])
+        await context.add_init_script(COUNT_SEARCHES)
+        shares = [queries[i::PARALLEL] for i in range(PARALLEL)]
+        pages = [await context.new_page() for _ in shares]
+        done = await asyncio.gather(
+            *(
+                _ask(page, base, share)
+                for page, share in zip(pages, shares, strict=True)
+            )
+        )
+        await browser.close()
+    return {text: top for answers in done for text, top in answers.items()}
+
+
+def _active(query: Query) -> bool:
+    return not query.needs or (DOCS / query.needs).exists()
+
+
+@pytest.fixture(scope="session")
+def answers(site_url: str) -> dict[str, list[str]]:  # noqa: F811
+    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
+    api = playwright_api()
+    queries = [query for query in QUERIES if _active(query)]
+    asked = {query.text for query in queries}
+    queries += [
+        q(text, page, "typed", "") for text, page in NOT_FIRST if text not in asked
+    ]
+    return asyncio.run(_search_all(api, site_url, queries))
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[query.text[:50] for query in QUERIES])
+def test_search_finds_the_answering_page(query: Query, answers) -> None:
+    if not _active(query):
+        pytest.skip(f"waits for docs/{query.needs}")
+    top = answers[query.text][:TOP]
+    found = set(query.pages) & set(top)
+    if query.miss:
+        assert not found, f"{query.text!r} is answered now: drop its miss note"
+        pytest.xfail(query.miss)
+    assert found, (
+        f"{query.text!r}: expected one of {query.pages} in the first {TOP}, got {top}"
+    )
+
+
+@pytest.mark.parametrize(("text", "title_page"), NOT_FIRST)
+def test_a_title_prefix_does_not_come_first(
+    text: str, title_page: str, answers
+) -> None:
+    found = answers[text]
+    assert found, f"{text!r} found nothing"
+    assert found[0] != title_page, f"{text!r} puts {title_page} first: {found[:TOP]}"
+
+
+def test_enough_real_queries_of_each_kind() -> None:
+    active = [query for query in QUERIES if _active(query) and not query.miss]
+    kinds = {
+        kind: sum(q.kind == kind for q in active)
+        for kind in ("accentless", "loanword", "pasted")
+    }
+    assert len(active) >= 40, kinds
+    assert min(kinds.values()) >= 10, kinds
+    pasted = [q.text for q in active if q.kind == "pasted"]
+    assert sum("WinError" in t for t in pasted) >= 3
+    assert sum("Errno" in t for t in pasted) >= 8
+    assert all(q.source for q in QUERIES)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@pytest.fixture(scope="session")
+def indexed_words(built_site: Path) -> set[str]:
+    index = json.loads((built_site / "search" / "indice.json").read_text("utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    text = " ".join(f"{doc['title']} {doc['text']}" for doc in index["docs"])
+    text = re.sub(r"<[^>]+>", " ", text)
+    return {word for word in separator.split(_fold(text)) if word}
+
+
+def _synonym_phrases() -> list[tuple[str, str]]:
+    data = yaml.safe_load(SYNONYMS.read_text(encoding="utf-8"))
+    return [(word, phrase) for word, phrases in data.items() for phrase in phrases]
+
+
+@pytest.mark.parametrize(("word", "phrase"), _synonym_phrases())
+def test_synonyms_name_words_the_pages_use(
+    word: str, phrase: str, indexed_words
+) -> None:
+    """A synonym stored where no page writes its phrase would find nothing."""
+    for part in re.split(r"[\s\-]+", _fold(phrase)):
+        if len(part) < 3:
+            continue  # stop words such as "de"
+        if part.endswith("*"):
+            assert any(w.startswith(part[:-1]) for w in indexed_words), (word, part)
+        else:
+            assert part in indexed_words, (word, part)
+
+
+def test_separator_keeps_error_tokens_whole(indexed_words) -> None:
+    """Brackets and colons split words; identifiers and numbers stay whole."""
+    for token in (
+        "connectionrefusederror",
+        "errno",
+        "111",
+        "winerror",
+        "10061",
+        "econnrefused",
+    ):
+        assert token in indexed_words, token
+    assert not any(re.search(r"[\[\]():]", word) for word in indexed_words)
