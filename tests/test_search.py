@@ -237,7 +237,7 @@ QUERIES = [
     ),
     q(
         "max retries",
-        f"{HTTP} {DBS} {REF}",
+        f"{HTTP} {DBS} {REF} servicos/http/ mensagens/",
         "loanword",
         "https://generalistprogrammer.com/errors/connectionerror-python",
     ),
@@ -261,7 +261,7 @@ QUERIES = [
     ),
     q(
         "host.docker.internal",
-        BOX,
+        f"{BOX} servicos/conteineres-e-ci/",
         "loanword",
         "https://openillumi.com/en/en-docker-connection-refused-fix-host-docker-internal",
     ),
@@ -340,7 +340,7 @@ QUERIES = [
     ),
     q(
         "psycopg2.OperationalError: could not connect to server: Connection refused",
-        DBS,
+        f"{DBS} servicos/postgresql/ mensagens/",
         "pasted",
         "https://github.com/aphonsoar/Receita_Federal_do_Brasil_-_Dados_Publicos_CNPJ/issues/11",
     ),
@@ -406,32 +406,69 @@ QUERIES = [
     q(
         "pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on "
         "'localhost' ([Errno 111] Connection refused)\")",
-        "servicos/mysql/",
+        "servicos/mysql/ mensagens/",
         "pasted",
         "PyMySQL's refused-connection message, as pasted in its issues",
-        needs="servicos/mysql.md",
     ),
     q(
         "pymongo.errors.ServerSelectionTimeoutError: localhost:27017: "
         "[Errno 111] Connection refused",
-        "servicos/mongodb/",
+        "servicos/mongodb/ mensagens/",
         "pasted",
         "PyMongo's refused-connection message, as pasted in its issues",
-        needs="servicos/mongodb.md",
     ),
     q(
         "kombu.exceptions.OperationalError: [Errno 111] Connection refused",
-        "servicos/celery/",
+        "servicos/filas/ mensagens/",
         "pasted",
         "Celery's broker message, as pasted in its issues",
-        needs="servicos/celery.md",
     ),
     q(
         "smtplib ConnectionRefusedError: [Errno 111] Connection refused",
-        "servicos/smtp/",
+        "servicos/email/ mensagens/",
         "pasted",
         "smtplib against a mail server that is not running",
-        needs="servicos/smtp.md",
+    ),
+    # The messages the issue tracker quotes, now on the message index.
+    q(
+        "requests.exceptions.ConnectionError: HTTPConnectionPool(host='localhost', "
+        "port=8000): Max retries exceeded with url: / (Caused by "
+        "NewConnectionError('Failed to establish a new connection: [Errno 111] "
+        "Connection refused'))",
+        "mensagens/ servicos/http/",
+        "pasted",
+        "https://github.com/psf/requests/issues/4664 (the line people paste)",
+    ),
+    q(
+        "Is the server running on that host and accepting TCP/IP connections?",
+        "mensagens/ servicos/postgresql/",
+        "pasted",
+        "libpq's hint, pasted in psycopg2 and Django questions",
+    ),
+    q(
+        "httpx.ConnectError: All connection attempts failed",
+        "mensagens/ servicos/http/",
+        "pasted",
+        "https://github.com/encode/httpx/discussions (AsyncClient refusal)",
+    ),
+    q(
+        "aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host "
+        "localhost:8080 ssl:default [Connect call failed ('127.0.0.1', 8080)]",
+        "mensagens/ servicos/http/ bibliotecas/asyncio/",
+        "pasted",
+        "https://github.com/aio-libs/aiohttp/issues (the line people paste)",
+    ),
+    q(
+        "urllib.error.URLError: <urlopen error [Errno 111] Connection refused>",
+        "mensagens/ servicos/http/ bibliotecas/http/",
+        "pasted",
+        "urllib's refusal as pasted in Stack Overflow questions",
+    ),
+    q(
+        "No connection could be made because the target machine actively refused it",
+        "mensagens/ armadilhas/portabilidade/",
+        "pasted",
+        "Windows' WSAECONNREFUSED text, the most pasted form of this error",
     ),
 ]
 
