@@ -254,7 +254,51 @@ def visits() -> list[Visit]:
     return planned
 
 
-async def _run_all(api: object, base: str) -> dict[Visit, Seen]:
+# The visit each test reads, from its parameters: ``pytest -k`` then loads only
+# the pages the selected tests need. A test missing here gets every visit.
+VISIT_OF = {
+    "test_page_loads_offline_and_complete": lambda path: Visit(path),
+    "test_page_has_no_accessibility_violation": lambda path, width, scheme: Visit(
+        path, WIDTHS[width], scheme
+    ),
+    "test_phone_layout_keeps_tables_and_identifiers_whole": lambda path, scheme: Visit(
+        path, 375, scheme
+    ),
+    "test_search_open_has_no_accessibility_violation": lambda width, scheme: Visit(
+        "", WIDTHS[width], scheme, f"search:{SEARCH_WORDS[0]}"
+    ),
+    "test_drawer_open_has_no_accessibility_violation": lambda scheme: Visit(
+        "", 375, scheme, "drawer"
+    ),
+    "test_search_in_portuguese_finds_pages": lambda word: Visit(
+        "", state=f"search:{word}"
+    ),
+    "test_404_page_is_portuguese_with_links": lambda width, scheme: Visit(
+        "404.html", WIDTHS[width], scheme
+    ),
+    "test_palette_toggle_switches_light_and_dark": lambda: Visit("", state="palette"),
+    "test_search_index_loads_only_when_searching": lambda: Visit(
+        "", state="search:servidor"
+    ),
+}
+
+
+def wanted_visits(items: list[pytest.Item]) -> list[Visit]:
+    """The planned visits that the selected browser tests read, in plan order."""
+    planned = visits()
+    wanted: set[Visit] = set()
+    for item in items:
+        if "browser_results" not in getattr(item, "fixturenames", ()):
+            continue
+        visit_of = VISIT_OF.get(getattr(item, "originalname", item.name))
+        if visit_of is None:
+            return planned
+        callspec = getattr(item, "callspec", None)
+        wanted.add(visit_of(**(callspec.params if callspec else {})))
+    return [visit for visit in planned if visit in wanted]
+
+
+async def _run_all(api: object, base: str, wanted: list[Visit]) -> dict[Visit, Seen]:
     async with api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
@@ -266,17 +310,17 @@ async def _run_all(api: object, base: str) -> dict[Visit, Seen]:
             async with slots:
                 return visit, await _visit(tabs, base, visit)
 
-        done = await asyncio.gather(*(one(v) for v in visits()))
+        done = await asyncio.gather(*(one(v) for v in wanted))
         await browser.close()
     return dict(done)
 
 
 @pytest.fixture(scope="session")
-def browser_results(site_url: str) -> dict[Visit, Seen]:
+def browser_results(site_url: str, request: pytest.FixtureRequest) -> dict[Visit, Seen]:
     require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
     require(AXE.exists(), "axe-core missing: run npm ci --prefix tests/browser")
     api = playwright_api()
-    return asyncio.run(_run_all(api, site_url))
+    return asyncio.run(_run_all(api, site_url, wanted_visits(request.session.items)))
 
 
 def blocking(seen: Seen) -> list[str]:
