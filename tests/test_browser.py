@@ -18,7 +18,7 @@ import functools
 import importlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -141,9 +141,27 @@ AXE_RUN = """async ([tags, extra]) => (await axe.run(document, {
   targets: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
 
 
+AXE_COLOURS = """async () => (await axe.run(document, {
+  runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']},
+  resultTypes: ['violations'],
+})).violations.map((v) => ({id: v.id, impact: v.impact, tags: v.tags,
+  targets: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
+
+
 # Material's page script has run (it names the search dialog): the page is
 # ready for the checks without waiting for the network to go idle.
 READY = "document.querySelector('.md-search[aria-label]') !== null"
+# Colours switch at once: a colour still in transition would be measured.
+SET_SCHEME = """(scheme) => {
+  if (!document.getElementById('sem-transicao')) {
+    const style = document.createElement('style');
+    style.id = 'sem-transicao';
+    style.textContent = '*, *::before, *::after { transition: none !important; }';
+    document.head.append(style);
+  }
+  document.body.setAttribute('data-md-color-scheme', scheme);
+  return getComputedStyle(document.body).backgroundColor;
+}"""
 
 
 class Tabs:
@@ -187,8 +205,13 @@ def needs_fresh_tab(visit: Visit) -> bool:
     return visit.state != "load" or (visit.width, visit.scheme) == (1280, "light")
 
 
-async def _visit(tabs: Tabs, base: str, visit: Visit) -> Seen:
+async def _visit(
+    tabs: Tabs, base: str, visit: Visit, dark_too: bool = False
+) -> dict[Visit, Seen]:
+    """The visit's record, and with ``dark_too`` the same page's in the dark
+    palette: the colour scheme is switched in place, not loaded again."""
     seen = Seen()
+    results = {visit: seen}
     fresh = needs_fresh_tab(visit)
     page = await tabs.take(visit, fresh)
     handlers = {
@@ -222,19 +245,30 @@ async def _visit(tabs: Tabs, base: str, visit: Visit) -> Seen:
             await page.locator(toggle).first.click()
             after = await page.get_attribute("body", "data-md-color-scheme")
             seen.facts["schemes"] = [before, after]
-            return seen
+            return results
         seen.facts.update(await page.evaluate(FACTS))
         await page.add_script_tag(path=str(AXE))
         seen.violations = await page.evaluate(
             AXE_RUN, [AXE_TAGS, REQUIRED_BEST_PRACTICE]
         )
+        if dark_too:
+            # What Material's palette toggle does to the page, without
+            # storing the choice in the reused tab.
+            dark = Seen(seen.requests, seen.failures, seen.errors)
+            results[replace(visit, scheme="dark")] = dark
+            await page.evaluate(SET_SCHEME, "slate")
+            dark.facts.update(await page.evaluate(FACTS))
+            # Only colours change with the palette: the DOM the other rules
+            # read is the one just checked in the light palette.
+            dark.violations = await page.evaluate(AXE_COLOURS)
+            await page.evaluate(SET_SCHEME, "default")
     except Exception as error:  # recorded, and reported by the visit's test
         seen.errors.append(f"visit failed: {error!r}")
     finally:
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
         tabs.give_back(visit, page, fresh)
-    return seen
+    return results
 
 
 def visits() -> list[Visit]:
@@ -306,13 +340,27 @@ async def _run_all(api: object, base: str, wanted: list[Visit]) -> dict[Visit, S
         slots = asyncio.Semaphore(PARALLEL)
         tabs = Tabs(browser)
 
-        async def one(visit: Visit) -> tuple[Visit, Seen]:
-            async with slots:
-                return visit, await _visit(tabs, base, visit)
+        # A plain load in the dark palette rides on the same page's light load.
+        dark = {
+            (v.path, v.width)
+            for v in wanted
+            if v.state == "load" and v.scheme == "dark"
+        }
+        jobs = [v for v in wanted if not (v.state == "load" and v.scheme == "dark")]
+        jobs += [
+            light
+            for light in (Visit(path, width) for path, width in sorted(dark))
+            if light not in jobs
+        ]
 
-        done = await asyncio.gather(*(one(v) for v in wanted))
+        async def one(visit: Visit) -> dict[Visit, Seen]:
+            both = visit.state == "load" and (visit.path, visit.width) in dark
+            async with slots:
+                return await _visit(tabs, base, visit, dark_too=both)
+
+        done = await asyncio.gather(*(one(v) for v in jobs))
         await browser.close()
-    return dict(done)
+    return {visit: seen for results in done for visit, seen in results.items()}
 
 
 @pytest.fixture(scope="session")
