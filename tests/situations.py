@@ -331,7 +331,7 @@ def smtp() -> contextlib.AbstractContextManager[int]:
 WEBDRIVER_SESSION = "5e55f00d"
 
 
-def _read_http_request(conn: socket.socket) -> tuple[str, str]:
+def read_http_request(conn: socket.socket) -> tuple[str, str]:
     """Method and path of one HTTP request on ``conn`` (body read and dropped)."""
     data = b""
     while b"\r\n\r\n" not in data:
@@ -376,7 +376,7 @@ def webdriver() -> Iterator[int]:
             conn, _ = sock.accept()
             with conn:
                 conn.settimeout(1.0)
-                method, path = _read_http_request(conn)
+                method, path = read_http_request(conn)
                 value: str = "null"
                 if method == "POST" and path == "/session":
                     value = (

@@ -32,7 +32,7 @@ from tests.network import mapped
 from tests.runner import WINDOWS_REFUSAL_DELAY, _program_context
 from tests.scenarios import LOCALHOST_BOTH, ONLY_V4, Run
 from tests.site import SNIPPETS
-from tests.situations import LOOPBACK_V4, dual_stack, ipv6_available
+from tests.situations import LOOPBACK_V4, dual_stack, ipv6_available, read_http_request
 
 PortIn = Callable[[str], int]
 LINUX_ONLY = pytest.mark.skipif(
@@ -66,13 +66,8 @@ class RequestCounter:
                 return
             with conn, contextlib.suppress(OSError):
                 conn.settimeout(1)
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                if data:
+                method, _ = read_http_request(conn)
+                if method:
                     self.requests += 1
                 linger = struct.pack("ii", 1, 0)  # close() sends RST
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
