@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,11 @@ def test_no_untested_python_fence_in_docs() -> None:
             if not code or not all(INCLUDE.match(text) for text in code):
                 offenders.append(f"{page.relative_to(SNIPPETS.parent)}:{line}")
     assert not offenders, f"inline Python (move it to snippets/): {offenders}"
+
+
+def test_no_page_is_a_dead_end() -> None:
+    """Every page links onward to another page of the site."""
+    link = re.compile(r"\]\((?!https?:|#)[^)]*\.md(?:#[^)]*)?\)")
+    pages = sorted(SNIPPETS.parent.joinpath("docs").rglob("*.md"))
+    dead = [p.name for p in pages if not link.search(p.read_text(encoding="utf-8"))]
+    assert not dead, f"pages with no link to another page: {dead}"
