@@ -154,6 +154,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not args.zensical or not Path(args.zensical).exists():
         return skip("Zensical não está instalado")
+    zensical = str(Path(args.zensical).absolute())  # the build runs elsewhere
     with tempfile.TemporaryDirectory() as work:
         project = Path(work) / "projeto"
         project.mkdir()
@@ -166,7 +167,7 @@ def main(argv: list[str]) -> int:
         mkdocs_site = Path(work) / "mkdocs-site"
         mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict"]
         error = build([*mkdocs, "-d", str(mkdocs_site)], project)
-        error = error or build([args.zensical, "build", "--strict"], project)
+        error = error or build([zensical, "build", "--strict"], project)
         if error:
             print(f"erro: {error}", file=sys.stderr)
             return 1
