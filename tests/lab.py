@@ -31,7 +31,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ("unshare", "ip", "nft")
@@ -427,20 +426,3 @@ def run(
         raise LabError(f"{setup}: the program did not finish:\n{log}{output}")
     _, begin, end = seconds_line.split()
     return LabResult(process.returncode, output, (int(end) - int(begin)) / 1e9)
-
-
-def compare_or_record(path: Path, output: str, request: Any) -> None:
-    """Write ``output`` under --update-examples; otherwise it must match the file."""
-    if request.config.getoption("--update-examples"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(output)
-        return
-    relative = path.relative_to(ROOT)
-    assert path.exists(), (
-        f"{relative} is missing; record it with: "
-        f".venv/bin/python -m pytest {shlex.quote(request.node.nodeid)} "
-        "--update-examples"
-    )
-    assert output == path.read_text(), (
-        f"{relative} differs; re-record with --update-examples"
-    )

@@ -8,6 +8,7 @@ import importlib
 import os
 import random
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -172,12 +173,24 @@ def run_in_lab(scenario: Scenario, run: Run) -> str:
     """
     lab.require()
     argv = [sys.executable, "-W", "error::ResourceWarning", str(scenario.path)]
-    limit = run.max_seconds + LAB_STARTUP
-    result = lab.run(run.lab, [*argv, *run.argv], env=run.env, timeout=limit + 5)
+    timeout = run.max_seconds + LAB_STARTUP + 5
+    result = lab.run(run.lab, [*argv, *run.argv], env=run.env, timeout=timeout)
     assert result.returncode == run.exit_code, result.output
-    assert result.seconds <= limit, f"took {result.seconds:.3f}s, over {limit}s"
-    assert result.seconds >= run.min_seconds, f"took {result.seconds:.3f}s"
+    check_time(result.seconds, run, slack=LAB_STARTUP)
     return result.output
+
+
+def record_or_compare(path: Path, output: str, request: pytest.FixtureRequest) -> None:
+    """Write ``output`` under ``--update-examples``; otherwise it must match."""
+    if request.config.getoption("--update-examples"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output, encoding="utf-8")
+        return
+    command = f"python -m pytest {shlex.quote(request.node.nodeid)} --update-examples"
+    assert path.exists(), f"{path.name} is missing; record it with: {command}"
+    assert output == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs; re-record with: {command}"
+    )
 
 
 def _write_updates_now(eval_example: EvalExample) -> None:
@@ -211,9 +224,14 @@ def judge(scenario: Scenario, run: Run, outcome: Outcome) -> None:
         assert outcome.resource_warnings, "documented leak produced no ResourceWarning"
     else:
         assert not outcome.resource_warnings, outcome.resource_warnings
-    limit = run.max_seconds + WINDOWS_REFUSAL_DELAY
-    assert outcome.seconds <= limit, f"took {outcome.seconds:.3f}s, over {limit}s"
-    assert outcome.seconds >= run.min_seconds, f"took {outcome.seconds:.3f}s"
+    check_time(outcome.seconds, run, slack=WINDOWS_REFUSAL_DELAY)
+
+
+def check_time(seconds: float, run: Run, *, slack: float) -> None:
+    """The run's timing class, with ``slack`` added to its upper bound."""
+    limit = run.max_seconds + slack
+    assert seconds <= limit, f"took {seconds:.3f}s, over {limit}s"
+    assert seconds >= run.min_seconds, f"took {seconds:.3f}s"
 
 
 def documented_output(path: Path) -> str:

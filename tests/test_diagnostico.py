@@ -19,6 +19,7 @@ import diagnostico
 import pytest
 
 from tests import lab
+from tests.runner import record_or_compare
 from tests.site import SNIPPETS
 
 PROGRAM = SNIPPETS / "diagnostico.py"
@@ -406,7 +407,7 @@ def test_in_the_lab(name: str, request: pytest.FixtureRequest) -> None:
     low, high = row.seconds
     assert low <= float(seconds) < high, f"took {float(seconds):.2f} s"
     if row.shown:
-        lab.compare_or_record(LAB_OUTPUTS / f"diagnostico.{name}.txt", output, request)
+        record_or_compare(LAB_OUTPUTS / f"diagnostico.{name}.txt", output, request)
 
 
 def test_no_stale_lab_recording() -> None:

@@ -12,6 +12,7 @@ from tests.runner import (
     documented_output,
     example_for,
     judge,
+    record_or_compare,
     ruff_format_check,
     run_in_lab,
     run_snippet,
@@ -55,6 +56,7 @@ def test_variant_output_is_recorded(
     variant: str,
     eval_example: EvalExample,
     capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     """Another situation (e.g. the server up) gives the recorded, different output."""
     run = scenario.variants[variant]
@@ -67,13 +69,7 @@ def test_variant_output_is_recorded(
         captured = capsys.readouterr()
         judge(scenario, run, outcome)
         output = captured.out + captured.err
-    recorded = scenario.output_path(variant)
-    if eval_example.update_examples:
-        recorded.parent.mkdir(parents=True, exist_ok=True)
-        recorded.write_text(output, encoding="utf-8")
-    else:
-        assert recorded.exists(), f"run pytest --update-examples to record {recorded}"
-        assert output == recorded.read_text(encoding="utf-8")
+    record_or_compare(scenario.output_path(variant), output, request)
     # A lab variant may repeat the main output: it proves it on a real network.
     if scenario.main is not None and not run.lab:
         assert output.strip() != documented_output(scenario.path).strip(), (
