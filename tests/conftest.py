@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.early import BROWSER_FIXTURES, EARLY
 from tests.network import guarded
-from tests.site import ROOT, SNIPPETS
+from tests.site import SNIPPETS
 from tests.situations import SITUATIONS
 
 # Snippets import each other (the recipes module) as a reader would, from
@@ -31,24 +31,15 @@ def network_guard() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once per session with ``mkdocs build --strict``.
+def built_site() -> Path:
+    """The site built once per session with ``mkdocs build --strict``."""
+    return EARLY.result("site")
 
-    Not ``-q``: quiet mode hides warnings from the strict-mode counter, and a
-    broken link would then pass.
-    """
-    site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
+
+@pytest.fixture(scope="session")
+def site_url() -> str:
+    """The built site, served on loopback at its GitHub Pages path."""
+    return EARLY.result("url")
 
 
 @pytest.fixture
@@ -62,16 +53,55 @@ def port_in() -> Iterator[Callable[[str], int]]:
         yield prepare
 
 
+def reads_the_browser(item: pytest.Item) -> bool:
+    return any(name in getattr(item, "fixturenames", ()) for name in BROWSER_FIXTURES)
+
+
 @pytest.hookimpl(trylast=True)  # after any shuffling (pytest-randomly)
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Only when recording: the checks of the whole tree after the snippets.
+    """The tests that read the browser's results last; when recording, the
+    checks of the whole tree after the snippets.
 
-    With ``--update-examples``, the snippet runs record the outputs that the
-    completeness check and the site build then find. Otherwise the order is
-    free (and shuffled in the random-order runs).
+    The browser works in the background from the start (``tests/early.py``)
+    while the other tests run. With ``--update-examples``, the snippet runs
+    record the outputs that the completeness check and the site build then
+    find. Otherwise the order within each group is free (and shuffled).
     """
+    last = {}
     if config.getoption("--update-examples", default=False):
         last = {"test_completeness.py": 1, "test_site.py": 1}
-        items.sort(key=lambda item: last.get(item.path.name, 0))
+    items.sort(key=lambda item: (reads_the_browser(item), last.get(item.path.name, 0)))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the site build and the browser's work in the background."""
+    config = session.config
+    if config.option.collectonly or config.getoption(
+        "--update-examples", default=False
+    ):
+        return
+    fixtures = {
+        name for item in session.items for name in getattr(item, "fixturenames", ())
+    }
+    if "built_site" not in fixtures:
+        return
+    jobs = {}
+    if fixtures & set(BROWSER_FIXTURES):
+        from tests import test_browser, test_search
+
+        if test_browser.available():
+            api = test_browser.playwright_api()
+            if "browser_results" in fixtures:
+                wanted = test_browser.wanted_visits(session.items)
+                jobs["browser_results"] = functools.partial(
+                    test_browser.run_visits, api=api, wanted=wanted
+                )
+            if "answers" in fixtures:
+                jobs["answers"] = functools.partial(test_search.ask_all, api=api)
+    EARLY.start(jobs)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    EARLY.stop()

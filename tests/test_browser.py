@@ -17,16 +17,15 @@ import asyncio
 import functools
 import importlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.early import EARLY
 from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES, SITE_PREFIX
-from tests.situations import in_thread
 
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -72,7 +71,7 @@ def test_missing_playwright_skips_or_fails_when_required(
         playwright_api()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class SiteHandler(SimpleHTTPRequestHandler):
     """The site at its GitHub Pages path, so the 404 page's absolute links work."""
 
     def translate_path(self, path: str) -> str:
@@ -82,13 +81,6 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """The test reads the browser's view, not the server's log."""
-
-
-@pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    with in_thread(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as port:
-        yield f"http://127.0.0.1:{port}{SITE_PREFIX}"
 
 
 @dataclass(frozen=True)
@@ -193,6 +185,9 @@ class Tabs:
             has_touch=mobile,
             is_mobile=mobile,
         )
+        # axe is in every page of the context before the page's own scripts,
+        # instead of being sent again with each visit.
+        await context.add_init_script(path=str(AXE))
         page = await context.new_page()
         if key is not None and key[2]:
             cdp = await context.new_cdp_session(page)
@@ -260,14 +255,13 @@ async def _visit(
             seen.facts["schemes"] = [before, after]
             return results
         seen.facts.update(await page.evaluate(FACTS))
-        await page.add_script_tag(path=str(AXE))
         seen.violations = await page.evaluate(
             AXE_RUN, [AXE_TAGS, REQUIRED_BEST_PRACTICE]
         )
         if dark_too:
             # What Material's palette toggle does to the page, without
             # storing the choice in the reused tab.
-            dark = Seen(seen.requests, seen.failures, seen.errors)
+            dark = Seen(seen.requests, seen.failures, seen.errors, dict(seen.facts))
             results[replace(visit, scheme="dark")] = dark
             await page.evaluate(SET_SCHEME, "slate")
             dark.facts.update(await page.evaluate(FACTS))
@@ -282,6 +276,11 @@ async def _visit(
             page.remove_listener(event, handler)
         tabs.give_back(visit, page)
     return results
+
+
+def rides_on_light(visit: Visit) -> bool:
+    """A dark visit is the light one with the palette switched in place."""
+    return visit.scheme == "dark" and visit.state != "palette"
 
 
 def visits() -> list[Visit]:
@@ -353,35 +352,42 @@ async def _run_all(api: object, base: str, wanted: list[Visit]) -> dict[Visit, S
         slots = asyncio.Semaphore(PARALLEL)
         tabs = Tabs(browser)
 
-        # A plain load in the dark palette rides on the same page's light load.
-        dark = {
-            (v.path, v.width)
-            for v in wanted
-            if v.state == "load" and v.scheme == "dark"
-        }
-        jobs = [v for v in wanted if not (v.state == "load" and v.scheme == "dark")]
-        jobs += [
-            light
-            for light in (Visit(path, width) for path, width in sorted(dark))
-            if light not in jobs
-        ]
+        # A visit in the dark palette rides on the same visit's light one.
+        dark = [replace(v, scheme="light") for v in wanted if rides_on_light(v)]
+        jobs = [v for v in wanted if not rides_on_light(v)]
+        jobs += [light for light in dict.fromkeys(dark) if light not in jobs]
 
         async def one(visit: Visit) -> dict[Visit, Seen]:
-            both = visit.state == "load" and (visit.path, visit.width) in dark
             async with slots:
-                return await _visit(tabs, base, visit, dark_too=both)
+                return await _visit(tabs, base, visit, dark_too=visit in dark)
 
         done = await asyncio.gather(*(one(v) for v in jobs))
         await browser.close()
     return {visit: seen for results in done for visit, seen in results.items()}
 
 
+def available() -> bool:
+    """Chromium, axe-core and Playwright are all here (fixtures say which is not)."""
+    try:
+        importlib.import_module("playwright.async_api")
+    except ImportError:
+        return False
+    return CHROMIUM.exists() and AXE.exists()
+
+
+async def run_visits(url: str, api: object, wanted: list[Visit]) -> dict[Visit, Seen]:
+    """Every wanted visit of the site at ``url`` (a job of ``tests/early.py``)."""
+    return await _run_all(api, url, wanted)
+
+
 @pytest.fixture(scope="session")
-def browser_results(site_url: str, request: pytest.FixtureRequest) -> dict[Visit, Seen]:
+def browser_results(request: pytest.FixtureRequest) -> dict[Visit, Seen]:
     require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
     require(AXE.exists(), "axe-core missing: run npm ci --prefix tests/browser")
-    api = playwright_api()
-    return asyncio.run(_run_all(api, site_url, wanted_visits(request.session.items)))
+    job = functools.partial(
+        run_visits, api=playwright_api(), wanted=wanted_visits(request.session.items)
+    )
+    return EARLY.run("browser_results", job)
 
 
 def blocking(seen: Seen) -> list[str]:

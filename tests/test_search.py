@@ -17,6 +17,7 @@ the reason, until it does.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 import unicodedata
@@ -27,8 +28,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.early import EARLY
 from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS, ROOT
-from tests.test_browser import POLL, playwright_api, require, site_url  # noqa: F401
+from tests.test_browser import POLL, playwright_api, require
 
 SYNONYMS = ROOT / "overrides" / "hooks" / "search_synonyms.yml"
 PARALLEL = 4  # search boxes typed into at a time
@@ -578,16 +580,20 @@ def _active(query: Query) -> bool:
     return not query.needs or (DOCS / query.needs).exists()
 
 
-@pytest.fixture(scope="session")
-def answers(site_url: str) -> dict[str, list[str]]:  # noqa: F811
-    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
-    api = playwright_api()
+async def ask_all(url: str, api: object) -> dict[str, list[str]]:
+    """Every active query, typed into the site at ``url`` (an early job)."""
     queries = [query for query in QUERIES if _active(query)]
     asked = {query.text for query in queries}
     queries += [
         q(text, page, "typed", "") for text, page in NOT_FIRST if text not in asked
     ]
-    return asyncio.run(_search_all(api, site_url, queries))
+    return await _search_all(api, url, queries)
+
+
+@pytest.fixture(scope="session")
+def answers() -> dict[str, list[str]]:
+    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
+    return EARLY.run("answers", functools.partial(ask_all, api=playwright_api()))
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[query.text[:50] for query in QUERIES])
