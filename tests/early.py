@@ -99,6 +99,8 @@ class Early:
         self.jobs = jobs
         names = ["site", "url", *jobs]
         self.futures = {name: Future() for name in names}
+        # Made here, so that stop() can always reach it.
+        self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._work, name="early", daemon=True)
         self.thread.start()
 
@@ -140,11 +142,15 @@ class Early:
         if not ok or not self.jobs:
             for name in self.jobs:
                 self.futures[name].set_exception(RuntimeError("the site is not served"))
+            self.loop.close()
             return
         lower_priority()
-        self.loop = asyncio.new_event_loop()
         try:
             self.loop.run_until_complete(self._run_jobs(self.futures["url"].result()))
+        except asyncio.CancelledError:  # stop() before the jobs ended
+            for name in self.jobs:
+                if not self.futures[name].done():
+                    self.futures[name].set_exception(RuntimeError("stopped"))
         finally:
             self.loop.close()
 
@@ -159,8 +165,8 @@ class Early:
 
     def stop(self) -> None:
         """Cancel what still runs, stop serving, remove the site."""
-        if self.loop is not None and not self.loop.is_closed():
-            with contextlib.suppress(RuntimeError):  # closed in between
+        if self.loop is not None:
+            with contextlib.suppress(RuntimeError):  # closed: nothing runs
                 self.loop.call_soon_threadsafe(self._cancel_all)
         if self.thread is not None:
             self.thread.join(timeout=30)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -127,3 +129,18 @@ def test_the_browser_thread_and_its_processes_yield_the_cpu() -> None:
     assert niceness() == before  # the tests' own thread keeps its priority
     if early.CGROUP.parent.is_dir() and early.CGROUP.exists():
         assert f":cpu:/{early.CGROUP.name}" in seen["child cgroup"]
+
+
+def test_stop_cancels_a_job_still_running(fake_build) -> None:
+    async def endless(url: str) -> None:
+        await asyncio.sleep(60)
+
+    session = early.Early()
+    session.start({"job": endless})
+    session.result("url")
+    started = time.monotonic()
+    session.stop()
+    assert time.monotonic() - started < 5
+    assert not session.thread.is_alive()
+    with pytest.raises(RuntimeError, match="stopped"):
+        session.run("job", endless)
