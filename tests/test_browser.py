@@ -4,11 +4,13 @@ Chromium is Debian's (/usr/bin/chromium); axe-core comes from npm
 (tests/browser). Where either, or Playwright, is missing the tests skip with
 the reason, unless REQUIRE_BROWSER=1 (set by .ci/run), where they fail instead.
 
-Every browser visit runs once per session, several at a time, in
-``browser_results``; the tests below only read what each visit recorded. A
-visit is one page in one state: a palette (light, dark), a width (1280 px, or
-375 px with touch emulation, where Material drops the code blocks' tabindex),
-and for some pages the search open, the drawer open, or the 404 page.
+Every browser visit runs once per session, two at a time, in the background
+from the start of the session (``tests/early.py``); the tests below only read
+what each visit recorded. A visit is one page in one state: a palette (light,
+dark), a width (1280 px, or 375 px with touch emulation, where Material drops
+the code blocks' tabindex), and for some pages the search open, the drawer
+open, or the 404 page. A dark visit is its light visit with the palette
+switched in place. What readers type into the search is in test_search.py.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 REQUIRED_BEST_PRACTICE = ["aria-allowed-role", "landmark-unique"]
 WIDTHS = {"desktop": 1280, "mobile": 375}
 SCHEMES = ["light", "dark"]
-SEARCH_WORDS = ["recusada", "servidor", "contêiner"]
-PARALLEL = 4  # pages at a time; Chromium's renderers share the machine's cores
+SEARCH_WORD = "recusada"  # typed with the search open (test_search.py types more)
+# Pages at a time. Two keep both cores busy; more only add switching between
+# renderers (about 10 % more CPU for the same visits, measured on 2 cores).
+PARALLEL = 2
 # Waits poll every 20 ms: a page that is not in front gets no animation
 # frames, and the default polling on them stalls until the next one.
 POLL = 20
@@ -239,7 +243,9 @@ async def _visit(
         seen.facts["before_search"] = list(seen.requests)
         if visit.state.startswith("search:"):
             await page.keyboard.press("/")  # Material's shortcut opens search
-            await page.keyboard.type(visit.state.partition(":")[2], delay=20)
+            word = visit.state.partition(":")[2]
+            await page.keyboard.insert_text(word[:-1])  # one search, on the last key
+            await page.keyboard.type(word[-1])
             items = page.locator(".md-search-result__item")
             await items.first.wait_for(timeout=5000)
             seen.facts["results"] = await items.count()
@@ -292,10 +298,9 @@ def visits() -> list[Visit]:
     ]
     for width in WIDTHS.values():
         for scheme in SCHEMES:
-            planned.append(Visit("", width, scheme, f"search:{SEARCH_WORDS[0]}"))
+            planned.append(Visit("", width, scheme, f"search:{SEARCH_WORD}"))
             planned.append(Visit("404.html", width, scheme))
     planned += [Visit("", 375, scheme, "drawer") for scheme in SCHEMES]
-    planned += [Visit("", state=f"search:{word}") for word in SEARCH_WORDS[1:]]
     planned.append(Visit("", state="palette"))
     return planned
 
@@ -311,20 +316,17 @@ VISIT_OF = {
         path, 375, scheme
     ),
     "test_search_open_has_no_accessibility_violation": lambda width, scheme: Visit(
-        "", WIDTHS[width], scheme, f"search:{SEARCH_WORDS[0]}"
+        "", WIDTHS[width], scheme, f"search:{SEARCH_WORD}"
     ),
     "test_drawer_open_has_no_accessibility_violation": lambda scheme: Visit(
         "", 375, scheme, "drawer"
-    ),
-    "test_search_in_portuguese_finds_pages": lambda word: Visit(
-        "", state=f"search:{word}"
     ),
     "test_404_page_is_portuguese_with_links": lambda width, scheme: Visit(
         "404.html", WIDTHS[width], scheme
     ),
     "test_palette_toggle_switches_light_and_dark": lambda: Visit("", state="palette"),
     "test_search_index_loads_only_when_searching": lambda: Visit(
-        "", state="search:servidor"
+        "", state=f"search:{SEARCH_WORD}"
     ),
 }
 
@@ -444,7 +446,7 @@ def test_phone_layout_keeps_tables_and_identifiers_whole(
 def test_search_open_has_no_accessibility_violation(
     width: str, scheme: str, browser_results
 ) -> None:
-    seen = browser_results[Visit("", WIDTHS[width], scheme, "search:recusada")]
+    seen = browser_results[Visit("", WIDTHS[width], scheme, f"search:{SEARCH_WORD}")]
     assert seen.errors == []
     assert seen.facts["results"] > 0
     assert blocking(seen) == []
@@ -459,18 +461,10 @@ def test_drawer_open_has_no_accessibility_violation(
     assert blocking(seen) == []
 
 
-@pytest.mark.parametrize("word", SEARCH_WORDS)
-def test_search_in_portuguese_finds_pages(word: str, browser_results) -> None:
-    seen = browser_results[Visit("", state=f"search:{word}")]
-    assert seen.errors == []
-    assert seen.facts["results"] > 0
-    assert "encontrado" in seen.facts["meta"]  # the pt-BR interface
-
-
 def test_search_index_loads_only_when_searching(browser_results) -> None:
     """The index, the search workers and the stemmer wait for the first query."""
     heavy = ("search/indice.json", "workers/search.", "search-forgiving", "lunr")
-    seen = browser_results[Visit("", state="search:servidor")]
+    seen = browser_results[Visit("", state=f"search:{SEARCH_WORD}")]
     at_load = [u for u in seen.facts["before_search"] if any(h in u for h in heavy)]
     assert at_load == []
     searched = [u for u in seen.requests if any(h in u for h in heavy)]

@@ -33,7 +33,7 @@ from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS, ROOT
 from tests.test_browser import POLL, playwright_api, require
 
 SYNONYMS = ROOT / "overrides" / "hooks" / "search_synonyms.yml"
-PARALLEL = 4  # search boxes typed into at a time
+PARALLEL = 2  # search boxes typed into at a time
 TOP = 3
 pytestmark = pytest.mark.timeout(240)
 
@@ -46,6 +46,12 @@ class Query:
     source: str  # where readers typed it
     needs: str = ""  # a page (under docs/) the row waits for
     miss: str = ""  # why the search still misses it (an expected failure)
+
+
+@dataclass(frozen=True)
+class Answer:
+    pages: list[str]  # the results, in order
+    meta: str  # the line above them ("3 documentos encontrados")
 
 
 def q(
@@ -475,6 +481,8 @@ QUERIES = [
     ),
 ]
 
+# Words typed into the interface, which answers in Portuguese.
+PORTUGUESE_WORDS = ["recusada", "servidor", "contêiner"]
 # A word that merely starts like a title must not outrank the real answer.
 NOT_FIRST = [("porta", PORT)]
 
@@ -504,6 +512,7 @@ ANSWERED = """(value) => {
   const seen = window.__searches;
   return seen.last === value && seen.received === seen.sent;
 }"""
+META = "() => document.querySelector('.md-search-result__meta').innerText"
 RESULTS = """() => [...document.querySelectorAll(
   '.md-search-result__list > .md-search-result__item')]
   .map((item) => item.querySelector('a').href)"""
@@ -518,7 +527,7 @@ def page_of(href: str, base: str) -> str:
 
 async def _ask(
     page: object, base: str, queries: list[Query], clipboard: asyncio.Lock
-) -> dict[str, list]:
+) -> dict[str, Answer]:
     """Type each query (or paste it, as a reader pastes an error line).
 
     The tabs share one clipboard: a paste holds it from copy to paste.
@@ -551,11 +560,14 @@ async def _ask(
         await page.wait_for_function(
             ANSWERED, arg=query.text, polling=POLL, timeout=10_000
         )
-        answers[query.text] = [page_of(h, base) for h in await page.evaluate(RESULTS)]
+        pages = [page_of(h, base) for h in await page.evaluate(RESULTS)]
+        answers[query.text] = Answer(pages, await page.evaluate(META))
     return answers
 
 
-async def _search_all(api: object, base: str, queries: list[Query]) -> dict[str, list]:
+async def _search_all(
+    api: object, base: str, queries: list[Query]
+) -> dict[str, Answer]:
     async with api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
@@ -580,18 +592,18 @@ def _active(query: Query) -> bool:
     return not query.needs or (DOCS / query.needs).exists()
 
 
-async def ask_all(url: str, api: object) -> dict[str, list[str]]:
+async def ask_all(url: str, api: object) -> dict[str, Answer]:
     """Every active query, typed into the site at ``url`` (an early job)."""
     queries = [query for query in QUERIES if _active(query)]
     asked = {query.text for query in queries}
-    queries += [
-        q(text, page, "typed", "") for text, page in NOT_FIRST if text not in asked
-    ]
+    extra = [(text, page) for text, page in NOT_FIRST]
+    extra += [(word, HOME) for word in PORTUGUESE_WORDS]
+    queries += [q(text, page, "typed", "") for text, page in extra if text not in asked]
     return await _search_all(api, url, queries)
 
 
 @pytest.fixture(scope="session")
-def answers() -> dict[str, list[str]]:
+def answers() -> dict[str, Answer]:
     require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
     return EARLY.run("answers", functools.partial(ask_all, api=playwright_api()))
 
@@ -600,7 +612,7 @@ def answers() -> dict[str, list[str]]:
 def test_search_finds_the_answering_page(query: Query, answers) -> None:
     if not _active(query):
         pytest.skip(f"waits for docs/{query.needs}")
-    top = answers[query.text][:TOP]
+    top = answers[query.text].pages[:TOP]
     found = set(query.pages) & set(top)
     if query.miss:
         assert not found, f"{query.text!r} is answered now: drop its miss note"
@@ -614,9 +626,16 @@ def test_search_finds_the_answering_page(query: Query, answers) -> None:
 def test_a_title_prefix_does_not_come_first(
     text: str, title_page: str, answers
 ) -> None:
-    found = answers[text]
+    found = answers[text].pages
     assert found, f"{text!r} found nothing"
     assert found[0] != title_page, f"{text!r} puts {title_page} first: {found[:TOP]}"
+
+
+@pytest.mark.parametrize("word", PORTUGUESE_WORDS)
+def test_search_in_portuguese_finds_pages(word: str, answers) -> None:
+    answer = answers[word]
+    assert answer.pages, f"{word!r} found nothing"
+    assert "encontrado" in answer.meta, answer.meta  # the pt-BR interface
 
 
 def test_enough_real_queries_of_each_kind() -> None:
