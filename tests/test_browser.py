@@ -150,6 +150,8 @@ AXE_COLOURS = """async () => (await axe.run(document, {
 # Material's page script has run (it names the search dialog): the page is
 # ready for the checks without waiting for the network to go idle.
 READY = "document.querySelector('.md-search[aria-label]') !== null"
+# The search box has the focus (on a phone, only once the search has opened).
+SEARCH_FOCUSED = "document.activeElement.matches('input.md-search__input')"
 # Colours switch at once: a colour still in transition would be measured.
 SET_SCHEME = """(scheme) => {
   if (!document.getElementById('sem-transicao')) {
@@ -243,6 +245,7 @@ async def _visit(
         seen.facts["before_search"] = list(seen.requests)
         if visit.state.startswith("search:"):
             await page.keyboard.press("/")  # Material's shortcut opens search
+            await page.wait_for_function(SEARCH_FOCUSED, polling=POLL)
             word = visit.state.partition(":")[2]
             await page.keyboard.insert_text(word[:-1])  # one search, on the last key
             await page.keyboard.type(word[-1])
@@ -277,6 +280,8 @@ async def _visit(
             await page.evaluate(SET_SCHEME, "default")
     except Exception as error:  # recorded, and reported by the visit's test
         seen.errors.append(f"visit failed: {error!r}")
+        if dark_too:  # its dark visit fails with it
+            results.setdefault(replace(visit, scheme="dark"), Seen(errors=seen.errors))
     finally:
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
