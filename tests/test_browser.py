@@ -150,6 +150,9 @@ AXE_COLOURS = """async () => (await axe.run(document, {
 # Material's page script has run (it names the search dialog): the page is
 # ready for the checks without waiting for the network to go idle.
 READY = "document.querySelector('.md-search[aria-label]') !== null"
+# Every transition has ended: a search box still fading in (opacity, 250 ms)
+# would be measured with its text half transparent.
+SETTLED = "document.getAnimations().every((a) => a.playState !== 'running')"
 # The search box has the focus (on a phone, only once the search has opened).
 SEARCH_FOCUSED = "document.activeElement.matches('input.md-search__input')"
 # Colours switch at once: a colour still in transition would be measured.
@@ -263,6 +266,7 @@ async def _visit(
             after = await page.get_attribute("body", "data-md-color-scheme")
             seen.facts["schemes"] = [before, after]
             return results
+        await page.wait_for_function(SETTLED, polling=POLL)
         seen.facts.update(await page.evaluate(FACTS))
         seen.violations = await page.evaluate(
             AXE_RUN, [AXE_TAGS, REQUIRED_BEST_PRACTICE]
