@@ -87,7 +87,7 @@ class Early:
     """
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="site-"))
+        self.folder: Path | None = None  # made by the first build
         self.futures: dict[str, Future] = {}
         self.jobs: dict[str, Callable[[str], Coroutine]] = {}
         self.thread: threading.Thread | None = None
@@ -113,7 +113,7 @@ class Early:
 
     def _now(self, name: str) -> Any:
         if name == "site":
-            return build_site(self.folder / "site")
+            return self._build()
         if name == "url":
             return self._serve()
         raise LookupError(f"no early job named {name!r}")
@@ -126,6 +126,10 @@ class Early:
             _settle(self.futures[name], lambda: asyncio.run(job(url)))
         return self.futures[name].result()
 
+    def _build(self) -> Path:
+        self.folder = Path(tempfile.mkdtemp(prefix="site-"))
+        return build_site(self.folder / "site")
+
     def _serve(self) -> str:
         from tests.situations import in_thread
         from tests.test_browser import SiteHandler
@@ -137,7 +141,7 @@ class Early:
         return f"http://127.0.0.1:{port}{SITE_PREFIX}"
 
     def _work(self) -> None:
-        ok = _settle(self.futures["site"], lambda: build_site(self.folder / "site"))
+        ok = _settle(self.futures["site"], self._build)
         ok = ok and _settle(self.futures["url"], self._serve)
         if not ok or not self.jobs:
             for name in self.jobs:
@@ -171,7 +175,8 @@ class Early:
         if self.thread is not None:
             self.thread.join(timeout=30)
         self.stack.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
         with contextlib.suppress(OSError):  # absent, or another session's in use
             CGROUP.rmdir()
 
