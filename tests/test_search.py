@@ -3,10 +3,10 @@
 Each query below comes from a real thread (its source is next to it): typed
 without accents, with the English word a Brazilian developer uses, or pasted
 straight from a traceback. The built site is opened in Chromium and each query
-is entered into Material's search box and finished with a real key event
-(Material searches on ``keyup`` and ignores ``fill()``), or pasted with Ctrl+V
-as a reader pastes an error line; the answering page must be among the first
-three results.
+is entered into Material's search box and set off with a real key event
+(Material searches on ``keyup`` and ignores ``fill()``; see ``type_query``), or
+pasted with Ctrl+V as a reader pastes an error line; the answering page must
+be among the first three results.
 
 A query waits for its own answer: an init script counts the queries the page
 sends to the search worker and the results it gets back, without changing
@@ -30,7 +30,7 @@ import yaml
 
 from tests.early import EARLY
 from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS, ROOT
-from tests.test_browser import POLL, playwright_api, require
+from tests.test_browser import POLL, playwright_api, require, type_query
 
 SYNONYMS = ROOT / "overrides" / "hooks" / "search_synonyms.yml"
 PARALLEL = 2  # search boxes typed into at a time
@@ -552,11 +552,7 @@ async def _ask(
                     polling=POLL,
                 )
         else:
-            # Every key would start a search whose answer nobody reads: the
-            # text goes in as typed input and its last key sets off the one
-            # search that counts, as the reader's last key does.
-            await page.keyboard.insert_text(query.text[:-1])
-            await page.keyboard.type(query.text[-1])
+            await type_query(page, query.text)
         await page.wait_for_function(
             ANSWERED, arg=query.text, polling=POLL, timeout=10_000
         )
