@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -92,14 +91,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         from tests import test_browser, test_search
 
         if test_browser.available():
-            api = test_browser.playwright_api()
             if "browser_results" in fixtures:
-                wanted = test_browser.wanted_visits(session.items)
-                jobs["browser_results"] = functools.partial(
-                    test_browser.run_visits, api=api, wanted=wanted
-                )
+                jobs["browser_results"] = test_browser.visits_job(session.items)
             if "answers" in fixtures:
-                jobs["answers"] = functools.partial(test_search.ask_all, api=api)
+                jobs["answers"] = test_search.search_job()
     EARLY.start(jobs)
 
 

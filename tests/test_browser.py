@@ -19,6 +19,7 @@ import asyncio
 import functools
 import importlib
 import os
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -211,7 +212,7 @@ class Tabs:
         # instead of being sent again with each visit.
         await context.add_init_script(path=str(AXE))
         page = await context.new_page()
-        if key is not None and key[2]:
+        if checks_requests(visit):
             cdp = await context.new_cdp_session(page)
             await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         return page
@@ -397,19 +398,17 @@ def available() -> bool:
     return CHROMIUM.exists() and AXE.exists()
 
 
-async def run_visits(url: str, api: object, wanted: list[Visit]) -> dict[Visit, Seen]:
-    """Every wanted visit of the site at ``url`` (a job of ``tests/early.py``)."""
-    return await _run_all(api, url, wanted)
+def visits_job(items: list[pytest.Item]) -> Callable[[str], Coroutine]:
+    """The visits the selected tests read, as a job of ``tests/early.py``: it
+    takes the site's URL."""
+    return functools.partial(_run_all, playwright_api(), wanted=wanted_visits(items))
 
 
 @pytest.fixture(scope="session")
 def browser_results(request: pytest.FixtureRequest) -> dict[Visit, Seen]:
     require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
     require(AXE.exists(), "axe-core missing: run npm ci --prefix tests/browser")
-    job = functools.partial(
-        run_visits, api=playwright_api(), wanted=wanted_visits(request.session.items)
-    )
-    return EARLY.run("browser_results", job)
+    return EARLY.run("browser_results", visits_job(request.session.items))
 
 
 def blocking(seen: Seen) -> list[str]:

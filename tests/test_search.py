@@ -21,6 +21,7 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -598,10 +599,15 @@ async def ask_all(url: str, api: object) -> dict[str, Answer]:
     return await _search_all(api, url, queries)
 
 
+def search_job() -> Callable[[str], Coroutine]:
+    """Every query, as a job of ``tests/early.py``: it takes the site's URL."""
+    return functools.partial(ask_all, api=playwright_api())
+
+
 @pytest.fixture(scope="session")
 def answers() -> dict[str, Answer]:
     require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
-    return EARLY.run("answers", functools.partial(ask_all, api=playwright_api()))
+    return EARLY.run("answers", search_job())
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[query.text[:50] for query in QUERIES])
