@@ -13,6 +13,7 @@ import errno
 import ipaddress
 import json
 import os
+import re
 import socket
 import sys
 import textwrap
@@ -343,6 +344,704 @@ def render(report: Report) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------
+# Leitor de mensagens: python diagnostico.py --mensagem ARQUIVO
+# --------------------------------------------------------------------------
+# A tabela abaixo é a única fonte: este comando e a página "Ler uma mensagem"
+# (que a recebe como JSON, gerado no build) só a leem. As expressões regulares
+# usam só o que o `re` do Python e o JavaScript entendem igual (sem grupos
+# nomeados, sem `(?i)`, sem lookbehind); todas valem sem distinguir maiúsculas.
+
+SITE_URL = "https://referencia-python.github.io/connectionrefusederror/"
+NADA_ESCUTANDO = "armadilhas/nada-escutando/#como-resolver"
+PROCURAR_PORTA = [
+    "ss -ltnp 'sport = :{porta}'",
+    "lsof -nP -iTCP:{porta} -sTCP:LISTEN",
+    "netstat -ano | findstr :{porta}",
+]
+TESTAR = "python diagnostico.py {host} {porta}"
+
+MESSAGE_TABLE: dict = {
+    "versao": 1,
+    # Tipos de falha: o que cada um é, a página que responde e os passos.
+    "tipos": {
+        "recusada": {
+            "nome": "Conexão recusada",
+            "explicacao": (
+                "O endereço respondeu que nada escuta nessa porta: o servidor "
+                "está parado, ainda subindo, escuta em outra porta ou em outro "
+                "endereço."
+            ),
+            "pagina": NADA_ESCUTANDO,
+            "passos": [*PROCURAR_PORTA, TESTAR],
+        },
+        "tempo-esgotado": {
+            "nome": "Tempo esgotado (não é uma recusa)",
+            "explicacao": (
+                "Ninguém respondeu até o tempo-limite: um firewall descarta os "
+                "pacotes, o host está fora do ar, ou a fila de conexões está "
+                "cheia."
+            ),
+            "pagina": "armadilhas/parecidas/#tempo-esgotado",
+            "passos": [TESTAR, "sudo nft list ruleset"],
+        },
+        "sem-rota": {
+            "nome": "Host inalcançável (não é uma recusa)",
+            "explicacao": (
+                "EHOSTUNREACH (113 no Linux): um firewall rejeitou com "
+                "host-prohibited, ou o host não está na rede."
+            ),
+            "pagina": "armadilhas/parecidas/#outros-errnos",
+            "passos": [TESTAR, "ip route get {host}"],
+        },
+        "rede-inalcancavel": {
+            "nome": "Rede inalcançável (não é uma recusa)",
+            "explicacao": (
+                "ENETUNREACH (101 no Linux): não há rota até a rede do "
+                "servidor (rota padrão, VPN, interface)."
+            ),
+            "pagina": "armadilhas/parecidas/#outros-errnos",
+            "passos": [TESTAR, "ip route get {host}"],
+        },
+        "nome-nao-resolvido": {
+            "nome": "Nome não resolvido (não é uma recusa)",
+            "explicacao": (
+                "O nome do host não virou endereço: nada foi enviado ao "
+                "servidor. Confira a grafia, o DNS, o /etc/hosts ou a rede do "
+                "contêiner."
+            ),
+            "pagina": "armadilhas/parecidas/#dns",
+            "passos": ["getent ahosts {host}", TESTAR],
+        },
+        "endereco-indisponivel": {
+            "nome": "Endereço indisponível (não é uma recusa)",
+            "explicacao": (
+                "EADDRNOTAVAIL (99 no Linux): a conexão nem saiu da máquina; "
+                "por exemplo, conectar a 0.0.0.0 ou a ::1 com o IPv6 desativado."
+            ),
+            "pagina": "servicos/servidor/#errno-99",
+            "passos": [TESTAR],
+        },
+        "conexao-derrubada": {
+            "nome": "Conexão derrubada (não é uma recusa)",
+            "explicacao": (
+                "A conexão foi aceita e depois o outro lado a abortou "
+                "(ECONNRESET, 104 no Linux)."
+            ),
+            "pagina": "armadilhas/parecidas/#reset",
+            "passos": [TESTAR],
+        },
+    },
+    # Sinais, em ordem: o primeiro que aparece no texto decide o tipo.
+    "sinais": [
+        # A saída do próprio comando de diagnóstico.
+        [r"Resultado: (?:recusado|parcial)", "recusada"],
+        [r"Resultado: host inalcan", "sem-rota"],
+        [r"Resultado: rede inalcan", "rede-inalcancavel"],
+        [r"Resultado: endere.o indispon", "endereco-indisponivel"],
+        [r"Resultado: sem resposta", "tempo-esgotado"],
+        [r"Resultado: nome n.o resolvido", "nome-nao-resolvido"],
+        # A recusa em cada forma.
+        [
+            r"connection refused|refused (?:the |a |your )?(?:network )?connection",
+            "recusada",
+        ],
+        [
+            r"ECONNREFUSED|ConnectionRefused|CONNECTION_REFUSED|connection_refused",
+            "recusada",
+        ],
+        [r"Errno\]? ?(?:111|61|10061)\b|Error (?:111|61|10061)\b", "recusada"],
+        [r"WinError (?:10061|1225)\b|\b10061\b|0x0000274D", "recusada"],
+        [r"actively refused|refused to connect|connection was refused", "recusada"],
+        [r"recusou ativamente|conex.o recusada|liga..o recusada", "recusada"],
+        [r"conexi.n rehusada|connexion refus|Verbindungsaufbau abgelehnt", "recusada"],
+        [r"Connect call failed|\brecus(?:a|ada|ado|adas|ou)\b", "recusada"],
+        # As parecidas.
+        [
+            r"EHOSTUNREACH|No route to host|Host is unreachable|Errno\]? ?113\b|"
+            r"WinError 10065\b|host inalcan",
+            "sem-rota",
+        ],
+        [
+            r"ENETUNREACH|Network is unreachable|Errno\]? ?101\b|WinError 10051\b|"
+            r"rede inalcan",
+            "rede-inalcancavel",
+        ],
+        [
+            r"EADDRNOTAVAIL|assign requested address|not valid in its context|"
+            r"Errno\]? ?99\b|WinError 10049\b|endere.o indispon",
+            "endereco-indisponivel",
+        ],
+        [
+            r"Name or service not known|getaddrinfo (?:failed|ENOTFOUND|EAI_AGAIN)|"
+            r"nodename nor servname|EAI_NONAME|Errno\]? ?-[235]\b|Errno\]? ?11001\b|"
+            r"Temporary failure in name resolution|could not translate host name|"
+            r"Could not resolve host|no such host|Name does not resolve|"
+            r"Unknown (?:MySQL|MariaDB) server host|gaierror|ENOTFOUND|"
+            r"ClientConnectorDNSError|n.o resolvido",
+            "nome-nao-resolvido",
+        ],
+        [
+            r"Connection reset|ECONNRESET|ConnectionResetError|Errno\]? ?(?:104|54)\b|"
+            r"WinError 10054\b|forcibly closed|Remote end closed connection|"
+            r"conex.o derrubada",
+            "conexao-derrubada",
+        ],
+        [
+            r"timed? ?out|TimeoutError|ETIMEDOUT|Errno\]? ?(?:110|60)\b|"
+            r"WinError 10060\b|did not properly respond|Timeout was reached|"
+            r"ConnectTimeout|tempo esgotado|tempo-limite",
+            "tempo-esgotado",
+        ],
+    ],
+    # Quem recusou: o primeiro que aparece; sem nenhum, "programa".
+    "quem": {
+        "programa": {
+            "nome": "O endereço a que este programa conecta",
+            "explicacao": "Nada escuta no endereço e na porta que o programa usa.",
+            "sinais": [],
+        },
+        "servidor-dev-node": {
+            "nome": "O alvo do proxy de um servidor de desenvolvimento Node",
+            "explicacao": (
+                "O servidor de desenvolvimento (Vite, webpack, create-react-app) "
+                "repassa a requisição para outro endereço; no Node 17 ou mais "
+                "novo, localhost pode virar ::1, e o serviço escuta só em "
+                "127.0.0.1. Aponte o proxy para http://127.0.0.1:{porta} ou faça "
+                "o serviço escutar em ::1 também."
+            ),
+            "pagina": "armadilhas/localhost-ipv6/#como-resolver",
+            "sinais": [
+                r"Error occurred while trying to proxy|http proxy error|"
+                r"\[HPM\]|Could not proxy request|proxy error:"
+            ],
+            "passos": [*PROCURAR_PORTA, "curl -v http://127.0.0.1:{porta}/"],
+        },
+        "upstream": {
+            "nome": "A aplicação atrás de um proxy reverso (o upstream)",
+            "explicacao": (
+                "O proxy reverso (nginx, Caddy, Traefik, Apache) está no ar; "
+                "quem recusou foi a aplicação para a qual ele repassa. Suba a "
+                "aplicação, ou corrija o endereço do upstream na configuração "
+                "do proxy."
+            ),
+            "pagina": NADA_ESCUTANDO,
+            "sinais": [
+                r"upstream|502 Bad Gateway|reverse_?proxy|proxy_pass|"
+                r"AH0095[67]|no live upstreams"
+            ],
+            "passos": [*PROCURAR_PORTA, "curl -v http://{host}:{porta}/"],
+        },
+        "tunel-ssh": {
+            "nome": "A outra ponta de um túnel SSH",
+            "explicacao": (
+                "O túnel está de pé; o sshd do outro lado tentou conectar ao "
+                "destino do -L e foi recusado lá. O endereço do -L é lido pelo "
+                "servidor SSH, não pela sua máquina."
+            ),
+            "pagina": NADA_ESCUTANDO,
+            "sinais": [r"channel \d+: open failed|connect_to \S+ port \d+: failed"],
+            "passos": ["ssh SERVIDOR \"ss -ltnp 'sport = :{porta}'\""],
+        },
+        "port-forward": {
+            "nome": "O pod na outra ponta de kubectl port-forward",
+            "explicacao": (
+                "O kubectl chegou ao pod, mas nada escuta na porta dentro dele: "
+                "a aplicação do contêiner não subiu, escuta em outra porta, ou "
+                "só em outra interface."
+            ),
+            "pagina": "armadilhas/conteineres/#servidor-no-conteiner",
+            "sinais": [
+                r"error forwarding port|portforward\.go|port-forward|"
+                r"unable to do port forwarding"
+            ],
+            "passos": [
+                "kubectl get pods -o wide",
+                "kubectl logs POD",
+                "kubectl exec POD -- ss -ltnp",
+            ],
+        },
+        "socket-unix": {
+            "nome": "Um serviço local por socket Unix",
+            "explicacao": (
+                "O arquivo do socket existe, mas nenhum processo o atende: o "
+                "serviço (supervisord, Docker, PHP-FPM, um gerenciador de "
+                "processos) parou e deixou o arquivo para trás, ou não subiu."
+            ),
+            "pagina": NADA_ESCUTANDO,
+            "sinais": [r"unix://|/[\w./@-]+\.sock(?:et)?\b|AF_UNIX"],
+            "passos": ["ls -l {caminho}", "ss -lxp | grep {caminho}"],
+        },
+        "proxy": {
+            "nome": "O proxy configurado no ambiente",
+            "explicacao": (
+                "A recusa veio do proxy (HTTP_PROXY, HTTPS_PROXY ou ALL_PROXY), "
+                "não do site: o servidor pode estar no ar. Suba o proxy, "
+                "corrija a variável ou ponha o host em NO_PROXY."
+            ),
+            "pagina": "servicos/http/#como-resolver-proxy",
+            "sinais": [
+                r"Unable to connect to proxy|Cannot connect to proxy|"
+                r"ProxyError|pelo proxy|proxy morto|_proxy="
+            ],
+            "passos": ["env | grep -i _proxy", TESTAR],
+        },
+    },
+    # Bibliotecas e programas que a mensagem nomeia, em ordem.
+    "bibliotecas": [
+        {
+            "id": "selenium",
+            "nome": "Selenium (o driver do navegador)",
+            "pagina": "servicos/selenium/#como-resolver",
+            "sinais": [r"selenium|/session/[0-9a-f]"],
+        },
+        {
+            "id": "celery",
+            "nome": "Celery / kombu (o broker)",
+            "pagina": "servicos/filas/#como-resolver-celery",
+            "sinais": [r"celery|kombu"],
+        },
+        {
+            "id": "pika",
+            "nome": "pika (RabbitMQ)",
+            "pagina": "servicos/filas/#como-resolver",
+            "sinais": [r"pika|AMQPConnection|amqp://|rabbitmq"],
+        },
+        {
+            "id": "postgresql",
+            "nome": "PostgreSQL (libpq, psycopg, Django, psql)",
+            "pagina": "servicos/postgresql/#como-resolver",
+            "sinais": [
+                r"psycopg|Is the server running|could not connect to server|"
+                r"connection to server at|postgres|psql|asyncpg|libpq"
+            ],
+            "passos": ["pg_isready -h {host} -p {porta}"],
+        },
+        {
+            "id": "mysql",
+            "nome": "MySQL / MariaDB",
+            "pagina": "servicos/mysql/#como-resolver",
+            "sinais": [r"MySQL|MariaDB|\(2003|\b2002\b"],
+            "passos": ["mysqladmin -h {host} -P {porta} ping"],
+        },
+        {
+            "id": "mongodb",
+            "nome": "MongoDB (PyMongo)",
+            "pagina": "servicos/mongodb/#como-resolver",
+            "sinais": [r"pymongo|mongo|ServerSelectionTimeout"],
+        },
+        {
+            "id": "redis",
+            "nome": "Redis (redis-py)",
+            "pagina": "servicos/redis/#como-resolver",
+            "sinais": [r"redis|Error \d+ connecting to"],
+            "passos": ["redis-cli -h {host} -p {porta} ping"],
+        },
+        {
+            "id": "smtp",
+            "nome": "E-mail (smtplib, Django send_mail)",
+            "pagina": "servicos/email/#como-resolver",
+            "sinais": [r"smtplib|send_mail|\bSMTP"],
+        },
+        {
+            "id": "httpx",
+            "nome": "httpx",
+            "pagina": "servicos/http/#httpx-async",
+            "sinais": [r"httpx|httpcore"],
+        },
+        {
+            "id": "aiohttp",
+            "nome": "aiohttp",
+            "pagina": "servicos/http/#aiohttp",
+            "sinais": [r"aiohttp|ClientConnectorError|ssl:default"],
+        },
+        {
+            "id": "requests",
+            "nome": "requests / urllib3",
+            "pagina": "servicos/http/#requests",
+            "sinais": [
+                r"requests\.|urllib3|MaxRetryError|NewConnectionError|"
+                r"HTTPS?ConnectionPool|Max retries exceeded"
+            ],
+        },
+        {
+            "id": "urllib",
+            "nome": "urllib.request",
+            "pagina": "servicos/http/#urllib",
+            "sinais": [r"urlopen error|urllib\.error"],
+        },
+        {
+            "id": "http.client",
+            "nome": "http.client",
+            "pagina": "bibliotecas/http/#http-client",
+            "sinais": [r"http\.client"],
+        },
+        {
+            "id": "asyncio",
+            "nome": "asyncio",
+            "pagina": "bibliotecas/asyncio/#como-resolver",
+            "sinais": [r"asyncio|Multiple exceptions:"],
+        },
+    ],
+    # Onde: cada expressão, em ordem; os grupos dão os campos de "campos".
+    "onde": [
+        [r"Diagn.stico de (\S+) porta (\d+)", ["host", "porta"]],
+        [r"unix://(/[^\s'\"),;]+)", ["caminho"]],
+        [r"(/[\w./@-]+\.sock(?:et)?)\b", ["caminho"]],
+        [r"upstream: \"[a-z]+://(\[[0-9a-f:]+\]|[^/\":]+):(\d+)", ["host", "porta"]],
+        [
+            r"connection to server at \"([^\"]+)\"(?: \([^)]*\))?, port (\d+)",
+            ["host", "porta"],
+        ],
+        [r"\(host='([^']+)', port=(\d+)\): Failed", ["host", "porta"]],
+        [r"host='([^']+)', port=(\d+)", ["host", "porta"]],
+        [r"host: '([^']+)', port: '(\d+)'", ["host", "porta"]],
+        [r"on '(\[[0-9a-f:]+\]|[^':]+):(\d+)'", ["host", "porta"]],
+        [
+            r"(?:connect to host|Failed to connect to|connect_to) (\S+) port (\d+)",
+            ["host", "porta"],
+        ],
+        [r"Connecting to [^|\n]*\|([0-9a-f:.]+)\|:(\d+)", ["host", "porta"]],
+        [r"\('([0-9a-f:.]+|[\w.-]+)', (\d+)(?:, \d+, \d+)?\)", ["host", "porta"]],
+        [r"ECONNREFUSED ([0-9a-f:.]*[0-9a-f]):(\d+)", ["host", "porta"]],
+        [r"\[([0-9a-f:]*:[0-9a-f:]*)\]:(\d+)", ["host", "porta"]],
+        [
+            r"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[0-9a-f:]+\]|[\w.-]+):(\d+)",
+            ["host", "porta"],
+        ],
+        [r"\b((?:\d{1,3}\.){3}\d{1,3}|[a-z][\w.-]*):(\d{2,5})\b", ["host", "porta"]],
+        [r"\bhost[= ]'?([\w.:-]+)'?[ ,]+port[= ]'?(\d+)", ["host", "porta"]],
+        [r"\bon '([^']+)'", ["host"]],
+        [r"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?([\w.-]+)", ["host"]],
+        [r"\bport[a]? (\d+)\b", ["porta"]],
+    ],
+    # O que o próprio endereço diz (a primeira que casa com o host).
+    "enderecos": [
+        {
+            "padrao": r"^host\.docker\.internal$",
+            "nota": (
+                "host.docker.internal é o host visto de dentro de um contêiner: o "
+                "serviço no host precisa escutar em 0.0.0.0 (ou no IP da ponte), "
+                "não só em 127.0.0.1."
+            ),
+            "pagina": "servicos/conteineres-e-ci/#como-resolver-host",
+        },
+        {
+            "padrao": r"^::1$",
+            "nota": (
+                "::1 é o localhost do IPv6: um servidor que escuta só em "
+                "127.0.0.1 recusa aqui. Conecte a 127.0.0.1 ou faça o servidor "
+                "escutar nas duas famílias."
+            ),
+            "pagina": "armadilhas/localhost-ipv6/#como-resolver",
+        },
+        {
+            "padrao": r"^(?:localhost|127\.\d+\.\d+\.\d+)$",
+            "nota": (
+                "Endereço de loopback: dentro de um contêiner ou de uma VM, é a "
+                "própria máquina do programa, não o host nem outro contêiner. "
+                "localhost pode resolver para ::1 e para 127.0.0.1."
+            ),
+        },
+        {
+            "padrao": r"^(?:0\.0\.0\.0|::)$",
+            "nota": (
+                "0.0.0.0 é para o servidor escutar em todas as interfaces, não "
+                "um destino: conecte a 127.0.0.1 ou ao IP da máquina."
+            ),
+        },
+        {
+            "padrao": r"^[a-z][a-z0-9_-]*$",
+            "nota": (
+                "Um nome sem domínio (como db ou redis) costuma ser o nome de um "
+                "serviço do docker compose: só resolve dentro da rede do compose, "
+                "e o serviço precisa escutar em 0.0.0.0 dentro do contêiner."
+            ),
+        },
+    ],
+    # O que pode entrar num comando sugerido (o resto vira HOST, PORTA...).
+    "seguro": r"[\w.:-]+|/[\w./@-]+",
+    # Texto que nada acima reconhece: o caminho genérico, nunca uma resposta vazia.
+    "generico": {
+        "nome": "Não reconhecida",
+        "explicacao": (
+            "Não reconhecemos esta mensagem. Comece pelo caminho que resolve a "
+            "maioria dos casos: confira se algo escuta no endereço e na porta "
+            "que o programa usa."
+        ),
+        "pagina": "diagnostico/#perguntas",
+        "passos": [*PROCURAR_PORTA, TESTAR],
+    },
+}
+
+REPO_URL = "https://github.com/referencia-python/connectionrefusederror"
+MESSAGE_LIMIT = 200_000  # caracteres lidos de uma mensagem; o resto é ignorado
+FIELD_MARK = re.compile(r"\{(host|porta|caminho)\}")
+
+
+@dataclass
+class Reading:
+    """O que o leitor entendeu de uma mensagem de erro."""
+
+    reconhecida: bool
+    tipo: str | None
+    tipo_nome: str
+    explicacao: str
+    quem: str
+    quem_nome: str
+    quem_explicacao: str
+    host: str | None
+    porta: int | None
+    caminho: str | None
+    biblioteca: str | None
+    biblioteca_nome: str | None
+    biblioteca_pagina: str | None
+    notas: list[str]
+    passos: list[str]
+    pagina: str
+
+
+def _search(pattern: str, text: str) -> re.Match[str] | None:
+    return re.search(pattern, text, re.IGNORECASE)
+
+
+def _first(rows: list, text: str) -> object | None:
+    """A primeira linha de ``rows`` com um sinal que aparece no texto."""
+    for row in rows:
+        if any(_search(pattern, text) for pattern in row["sinais"]):
+            return row
+    return None
+
+
+def _where(text: str) -> dict[str, str]:
+    for pattern, fields in MESSAGE_TABLE["onde"]:
+        match = _search(pattern, text)
+        if match:
+            return dict(zip(fields, match.groups(), strict=True))
+    return {}
+
+
+def _fill(template: str, values: dict[str, str | None]) -> str:
+    def value(match: re.Match[str]) -> str:
+        found = values.get(match[1])
+        if found and re.fullmatch(MESSAGE_TABLE["seguro"], found, re.IGNORECASE):
+            return found
+        return match[1].upper()
+
+    return FIELD_MARK.sub(value, template)
+
+
+def read_message(text: str) -> Reading:
+    """Lê uma mensagem de erro qualquer pela tabela MESSAGE_TABLE."""
+    text = text[:MESSAGE_LIMIT]
+    table = MESSAGE_TABLE
+    kind_id = next((k for p, k in table["sinais"] if _search(p, text)), None)
+    kind = table["tipos"][kind_id] if kind_id else table["generico"]
+    who_id = next(
+        (
+            name
+            for name, row in table["quem"].items()
+            if any(_search(p, text) for p in row["sinais"])
+        ),
+        "programa",
+    )
+    who = table["quem"][who_id]
+    library = _first(table["bibliotecas"], text)
+    where = _where(text)
+    host = where.get("host")
+    if host and host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    port = int(where["porta"]) if where.get("porta", "").isdigit() else None
+    if port is not None and not 1 <= port <= 65535:
+        port = None
+    address = next(
+        (row for row in table["enderecos"] if host and _search(row["padrao"], host)),
+        None,
+    )
+    values = {"host": host, "porta": str(port) if port else None}
+    values["caminho"] = where.get("caminho")
+    refusal = kind_id in (None, "recusada")
+    if who_id != "programa" and refusal:
+        page, steps = who["pagina"], who["passos"]
+    elif kind_id is None:
+        page, steps = kind["pagina"], kind["passos"]
+    elif refusal and address and "pagina" in address:
+        page, steps = address["pagina"], kind["passos"]
+    elif refusal and library:
+        page = library["pagina"]
+        steps = [*library.get("passos", []), *kind["passos"]]
+    else:
+        page, steps = kind["pagina"], kind["passos"]
+    return Reading(
+        reconhecida=kind_id is not None,
+        tipo=kind_id,
+        tipo_nome=kind["nome"],
+        explicacao=kind["explicacao"],
+        quem=who_id,
+        quem_nome=who["nome"],
+        quem_explicacao=_fill(who["explicacao"], values),
+        host=host,
+        porta=port,
+        caminho=where.get("caminho"),
+        biblioteca=library["id"] if library else None,
+        biblioteca_nome=library["nome"] if library else None,
+        biblioteca_pagina=SITE_URL + library["pagina"] if library else None,
+        notas=[address["nota"]] if address else [],
+        passos=[_fill(step, values) for step in steps],
+        pagina=SITE_URL + page,
+    )
+
+
+def render_reading(reading: Reading) -> str:
+    """A leitura em texto para pessoas."""
+    if reading.caminho:
+        where = f"socket {show(reading.caminho)}"
+    elif reading.host or reading.porta:
+        host = show(reading.host) if reading.host else "(host não informado)"
+        port = f" porta {reading.porta}" if reading.porta else ""
+        where = host + port
+    else:
+        where = "não aparece na mensagem"
+    lines = [
+        f"Mensagem lida: {reading.tipo_nome}",
+        f"  Quem recusou: {reading.quem_nome}" if reading.reconhecida else "",
+        f"  Onde: {where}",
+    ]
+    if reading.biblioteca_nome:
+        lines.append(f"  Biblioteca: {reading.biblioteca_nome}")
+    lines = [line for line in lines if line]
+    wrap = {"width": 76, "subsequent_indent": "  "}
+    lines.append(textwrap.fill(f"O que é: {reading.explicacao}", **wrap))
+    if reading.quem != "programa":
+        lines.append(textwrap.fill(f"Quem: {reading.quem_explicacao}", **wrap))
+    lines += [textwrap.fill(f"Nota: {note}", **wrap) for note in reading.notas]
+    lines.append("Próximos passos:")
+    lines += [f"  {step}" for step in reading.passos]
+    lines.append(f"Página: {reading.pagina}")
+    if not reading.reconhecida:
+        report = f"{REPO_URL}/issues/new?template=mensagem.yml"
+        lines.append(f"Não reconhecemos? Conte-nos qual foi a mensagem: {report}")
+    return "\n".join(lines)
+
+
+MESSAGE_USAGE = (
+    "uso: python diagnostico.py --mensagem ARQUIVO [--so-ler] [--json] "
+    "[--timeout SEGUNDOS]   (ARQUIVO - lê a entrada padrão)"
+)
+EXIT_UNREAD = 13  # a mensagem não foi reconhecida
+EXIT_NO_ADDRESS = 14  # a mensagem não diz que host e porta testar
+
+
+def is_message_mode(argv: list[str]) -> bool:
+    return any(a == "--mensagem" or a.startswith("--mensagem=") for a in argv)
+
+
+def parse_message_args(argv: list[str]) -> tuple[str, bool, bool, float]:
+    """Lê --mensagem ARQUIVO, --so-ler, --json e --timeout."""
+    source, read_only, as_json, timeout = None, False, False, DEFAULT_TIMEOUT
+    args = iter(argv)
+    for arg in args:
+        if arg == "--mensagem":
+            source = next(args, None)
+            if source is None:
+                raise UsageError("--mensagem pede um ARQUIVO (ou - para a entrada).")
+        elif arg.startswith("--mensagem="):
+            source = arg.partition("=")[2]
+        elif arg == "--so-ler":
+            read_only = True
+        elif arg == "--json":
+            as_json = True
+        elif arg == "--timeout":
+            timeout = _parse_timeout(next(args, None))
+        elif arg.startswith("--timeout="):
+            timeout = _parse_timeout(arg.partition("=")[2])
+        elif arg.startswith("-"):
+            raise UsageError(f"opção desconhecida: {show(arg)}")
+        else:
+            raise UsageError(
+                f"com --mensagem, não informe HOST e PORTA ({show(arg)}): o "
+                "endereço vem da mensagem."
+            )
+    if not source:
+        raise UsageError("--mensagem pede um ARQUIVO (ou - para a entrada).")
+    return source, read_only, as_json, timeout
+
+
+def read_source(source: str) -> str:
+    """O texto do ARQUIVO (``-``: a entrada padrão); UsageError se vazio."""
+    limit = MESSAGE_LIMIT * 4  # bytes: até 4 por caractere em UTF-8
+    if source == "-":
+        stream = sys.stdin
+        if stream is None:
+            raise UsageError("a entrada padrão está fechada: não há mensagem.")
+        try:
+            data = getattr(stream, "buffer", stream).read(limit)
+        except (OSError, ValueError):
+            raise UsageError("não deu para ler a entrada padrão.") from None
+    else:
+        try:
+            with open(source, "rb") as file:
+                data = file.read(limit)
+        except OSError as exc:
+            name = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+            raise UsageError(f"não deu para ler {show(source)} ({name}).") from None
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    if not text.strip():
+        raise UsageError("a mensagem está vazia: cole o texto do erro no ARQUIVO.")
+    return text
+
+
+def _testable(reading: Reading) -> str | None:
+    """O host da mensagem, se ele e a porta podem ser testados."""
+    if not reading.host or not reading.porta:
+        return None
+    try:
+        return _parse_host(reading.host)
+    except UsageError:
+        return None
+
+
+def run_message(argv: list[str]) -> int:
+    try:
+        source, read_only, as_json, timeout = parse_message_args(argv)
+        text = read_source(source)
+    except UsageError as exc:
+        emit(f"erro: {exc}\n{MESSAGE_USAGE}", sys.stderr)
+        return EXIT_USAGE
+    reading = read_message(text)
+    host = _testable(reading)
+    report = None
+    if read_only or host is None:
+        code = 0 if reading.reconhecida else EXIT_UNREAD
+        if reading.reconhecida and host is None and not read_only:
+            code = EXIT_NO_ADDRESS
+    else:
+        report = diagnose(host, reading.porta or 0, timeout)
+        code = report.codigo_saida
+    if as_json:
+        data = {
+            "mensagem": asdict(reading),
+            "diagnostico": asdict(report) if report else None,
+            "codigo_saida": code,
+        }
+        emit(to_json(data), sys.stdout)
+        return code
+    parts = [render_reading(reading)]
+    if report is not None:
+        parts.append(render(report))
+    elif not read_only and reading.reconhecida:
+        parts.append("Sem host e porta na mensagem: nada a testar.")
+    emit("\n\n".join(parts), sys.stdout)
+    return code
+
+
+def to_json(data: object) -> str:
+    """JSON com acentos; só ASCII (ainda JSON) se a saída não for UTF-8."""
+    if (sys.stdout.encoding or "utf-8").lower().replace("-", "") != "utf8":
+        return json.dumps(data, indent=2)
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
 def help_text() -> str:
     codes = ", ".join(f"{code} {name}" for name, code in EXIT_CODES.items())
     return (
@@ -351,7 +1050,12 @@ def help_text() -> str:
         f"(padrão {DEFAULT_TIMEOUT:g}) depois de resolver o nome.\n"
         f"Códigos de saída: {codes}; {EXIT_USAGE} erro de uso, "
         f"{EXIT_INTERNAL} erro interno, {EXIT_OUTPUT} falha ao escrever a saída, "
-        f"{EXIT_INTERRUPTED} interrompido."
+        f"{EXIT_INTERRUPTED} interrompido.\n"
+        f"{MESSAGE_USAGE}\n"
+        f"Lê uma mensagem de erro, diz o que ela é e a página que responde, e "
+        f"testa o host e a porta que ela cita (--so-ler: só lê). Códigos: 0 lida, "
+        f"{EXIT_UNREAD} mensagem não reconhecida, {EXIT_NO_ADDRESS} mensagem sem "
+        f"endereço; depois do teste, os códigos acima."
     )
 
 
@@ -384,6 +1088,8 @@ def run(argv: list[str]) -> int:
     if any(arg in ("-h", "--help", "--ajuda") for arg in argv):
         emit(help_text(), sys.stdout)
         return 0
+    if is_message_mode(argv):
+        return run_message(argv)
     try:
         host, port, as_json, timeout = parse_args(argv)
     except UsageError as exc:
@@ -391,10 +1097,7 @@ def run(argv: list[str]) -> int:
         return EXIT_USAGE
     report = diagnose(host, port, timeout)
     if as_json:
-        text = json.dumps(asdict(report), ensure_ascii=False, indent=2)
-        if (sys.stdout.encoding or "utf-8").lower().replace("-", "") != "utf8":
-            text = json.dumps(asdict(report), indent=2)  # só ASCII, ainda JSON
-        emit(text, sys.stdout)
+        emit(to_json(asdict(report)), sys.stdout)
     else:
         emit(render(report), sys.stdout)
     return report.codigo_saida

@@ -40,6 +40,12 @@ DEAD_PROXY_ENV = {
     "http_proxy": "http://127.0.0.1:3128",
 }
 
+# Recorded messages the diagnosis command reads in its own variants.
+MESSAGES = {
+    "psycopg2": OUTPUTS / "servicos" / "psycopg2_recusa.mensagem.txt",
+    "redis": OUTPUTS / "servicos" / "redis_recusa.mensagem.txt",
+}
+
 DB_ON_HOST = {"DB_HOST": "127.0.0.1", "DB_PORT": "{port[5432]}"}
 # In the lab, the container's gateway stands for the host (host.docker.internal).
 DB_ON_GATEWAY = {"DB_HOST": lab.GATEWAY, "DB_PORT": "5432"}
@@ -371,6 +377,18 @@ SCENARIOS = [
             ),
             "nome_nao_resolvido": diagnosis("servidor.invalid 80", 5),
             "porta_invalida": diagnosis("localhost http", 2),
+            # Reading a message (recorded outputs of the site): the address it
+            # names is then tested, through the same port mapping.
+            "mensagem": diagnosis(
+                f"--mensagem {MESSAGES['psycopg2']}", 1, {5432: "refused"}
+            ),
+            "mensagem_so_ler": diagnosis(f"--mensagem {MESSAGES['redis']} --so-ler", 0),
+            "mensagem_json": diagnosis(
+                f"--mensagem {MESSAGES['redis']} --so-ler --json", 0
+            ),
+            "mensagem_vazia": diagnosis(
+                "--mensagem /dev/null", 2, platforms=("linux", "darwin")
+            ),
         },
     ),
     # servicos/ and mensagens.md: real client libraries, verbatim messages
