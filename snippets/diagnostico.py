@@ -456,6 +456,13 @@ MESSAGE_TABLE: dict = {
         [r"recusou ativamente|conex.o recusada|liga..o recusada", "recusada"],
         [r"conexi.n rehusada|connexion refus|Verbindungsaufbau abgelehnt", "recusada"],
         [r"Connect call failed|\brecus(?:a|ada|ado|adas|ou)\b", "recusada"],
+        # Formas sem a palavra: o curl (erro 7) e o Docker dizem só que não
+        # conectaram; o pika levanta AMQPConnectionError sem texto.
+        [
+            r"Couldn't connect to server|Cannot connect to the Docker daemon|"
+            r"AMQPConnectionError|errno=(?:111|61|10061)\b",
+            "recusada",
+        ],
         # As parecidas.
         [
             r"EHOSTUNREACH|No route to host|Host is unreachable|Errno\]? ?113\b|"
@@ -488,9 +495,9 @@ MESSAGE_TABLE: dict = {
             "conexao-derrubada",
         ],
         [
-            r"timed? ?out|TimeoutError|ETIMEDOUT|Errno\]? ?(?:110|60)\b|"
+            r"timed out|TimeoutError|ETIMEDOUT|Errno\]? ?(?:110|60)\b|"
             r"WinError 10060\b|did not properly respond|Timeout was reached|"
-            r"ConnectTimeout|tempo esgotado|tempo-limite",
+            r"ConnectTimeout|tempo esgotado",
             "tempo-esgotado",
         ],
     ],
@@ -685,8 +692,11 @@ MESSAGE_TABLE: dict = {
     ],
     # Onde: cada expressão, em ordem; os grupos dão os campos de "campos".
     "onde": [
+        # A saída do próprio comando (diagnóstico e leitura).
         [r"Diagn.stico de (\S+) porta (\d+)", ["host", "porta"]],
-        [r"unix://(/[^\s'\"),;]+)", ["caminho"]],
+        [r"Onde: (\S+) porta (\d+)", ["host", "porta"]],
+        [r"\"host\": \"([^\"]+)\",\s*\"porta?\": (\d+)", ["host", "porta"]],
+        [r"unix://(/[^\s'\"),;]*[^\s'\"),;.])", ["caminho"]],
         [r"(/[\w./@-]+\.sock(?:et)?)\b", ["caminho"]],
         [r"upstream: \"[a-z]+://(\[[0-9a-f:]+\]|[^/\":]+):(\d+)", ["host", "porta"]],
         [
@@ -696,7 +706,8 @@ MESSAGE_TABLE: dict = {
         [r"\(host='([^']+)', port=(\d+)\): Failed", ["host", "porta"]],
         [r"host='([^']+)', port=(\d+)", ["host", "porta"]],
         [r"host: '([^']+)', port: '(\d+)'", ["host", "porta"]],
-        [r"on '(\[[0-9a-f:]+\]|[^':]+):(\d+)'", ["host", "porta"]],
+        [r"\bon '([^']*[^':]):(\d+)'", ["host", "porta"]],
+        [r"connecting to ([\w.-]+|[0-9a-f:]*:[0-9a-f]+):(\d+)", ["host", "porta"]],
         [
             r"(?:connect to host|Failed to connect to|connect_to) (\S+) port (\d+)",
             ["host", "porta"],
@@ -709,7 +720,14 @@ MESSAGE_TABLE: dict = {
             r"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[0-9a-f:]+\]|[\w.-]+):(\d+)",
             ["host", "porta"],
         ],
-        [r"\b((?:\d{1,3}\.){3}\d{1,3}|[a-z][\w.-]*):(\d{2,5})\b", ["host", "porta"]],
+        # host:porta solto; um arquivo de código (socket.py:836) não é host.
+        [
+            r"(?:^|[\s(\['\"=@,])((?:\d{1,3}\.){3}\d{1,3}|"
+            r"(?![\w.-]*\.(?:c|cc|cpp|h|py|pyx|js|"
+            r"mjs|cjs|ts|go|rs|rb|java|kt|php|log|txt|json|ya?ml):)[a-z][\w.-]*)"
+            r":(\d{2,5})\b",
+            ["host", "porta"],
+        ],
         [r"\bhost[= ]'?([\w.:-]+)'?[ ,]+port[= ]'?(\d+)", ["host", "porta"]],
         [r"\bon '([^']+)'", ["host"]],
         [r"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?([\w.-]+)", ["host"]],

@@ -1,0 +1,293 @@
+"""The message reader's corpus: what the page and ``--mensagem`` must read right.
+
+Two sources:
+
+- every recorded output of the site (the ``#>`` comments of each snippet and
+  ``snippets/saidas/``), with its expectation derived from the scenario table
+  (the situation behind each documented port) and from the command's lab runs:
+  a new scenario adds entries here without a new file;
+- real messages in ``tests/data/``: ``capturadas.json``, written by
+  ``scripts/capture_messages.py`` from real clients against a refused
+  loopback port, and ``citadas.json``, quoted from public threads, each with
+  its link.
+
+Each entry states the expected kind, who refused, host, port (or socket path)
+and the page that answers (its path on the site, without the anchor).
+Nothing here touches the network: hosts such as ``db`` are only read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests import lab
+from tests.scenarios import OUTPUTS, SCENARIOS, Run, Scenario
+from tests.site import DOCS, includes
+from tests.test_diagnostico import LAB_OUTPUTS, LAB_RUNS
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# The expected answer for each kind of failure: the pages that hold its fix.
+KIND_PAGES = {
+    "recusada": "armadilhas/nada-escutando/",
+    "tempo-esgotado": "armadilhas/parecidas/",
+    "sem-rota": "armadilhas/parecidas/",
+    "rede-inalcancavel": "armadilhas/parecidas/",
+    "nome-nao-resolvido": "armadilhas/parecidas/",
+    "endereco-indisponivel": "servicos/servidor/",
+    "conexao-derrubada": "armadilhas/parecidas/",
+    None: "diagnostico/",  # unplaced: the generic path
+}
+PROXY_PAGE = "servicos/http/"
+
+# What the text of a run says, by the situation behind its failing port.
+SITUATION_KIND = {
+    "refused": "recusada",
+    "refused_both": "recusada",
+    "refused_5432": "recusada",
+    "udp_closed": "recusada",
+    "webdriver": "recusada",  # the driver stops listening after quit()
+    "v6_only": "recusada",  # one family refuses
+    "v4_only": "recusada",
+    "backlog_full": "tempo-esgotado",
+    "reset": "conexao-derrubada",
+}
+# The diagnosis command's overall results, as the reader names them.
+RESULT_KIND = {
+    "recusado": "recusada",
+    "parcial": "recusada",
+    "recusado e sem resposta": "recusada",
+    "sem resposta": "tempo-esgotado",
+    "host inalcançável": "sem-rota",
+    "rede inalcançável": "rede-inalcancavel",
+    "endereço indisponível": "endereco-indisponivel",
+    "nome não resolvido": "nome-nao-resolvido",
+}
+PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy")
+
+# Recorded outputs whose text does not carry what the scenario knows (the
+# snippet prints its own words, or runs no failing port): the reading the
+# text supports, and why. A new scenario whose text the derivation misreads
+# fails the corpus test until it is read right or listed here.
+OVERRIDES: dict[str, dict[str, object]] = {
+    # The snippet's own words name no failure.
+    "receitas/conectar_com_retentativas.py:nunca_sobe": {"tipo": None},
+    "uso/conectar.py:so_ipv6": {"tipo": None},  # IPv6 connected: "Conectado."
+    "armadilhas/localhost_ipv6.py:so_ipv4": {"tipo": None},
+    # Self-contained snippets (no documented port): what each prints.
+    "documentacao/hierarquia.py:main": {"tipo": "recusada"},
+    "armadilhas/servidor_fechado.py:main": {"tipo": "recusada"},
+    "armadilhas/interface.py:main": {"tipo": "recusada"},
+    "parecidas/broken_pipe.py:main": {"tipo": None},
+    "parecidas/dns.py:main": {"tipo": "nome-nao-resolvido"},
+    "parecidas/endereco_indisponivel.py:main": {"tipo": "endereco-indisponivel"},
+    "servicos/fila_cheia.py:main": {"tipo": "tempo-esgotado"},
+    "exemplos/varias_excecoes.py:servidor_ativo": {"tipo": "nome-nao-resolvido"},
+    # Lab variants: the setup, not a port table, decides.
+    "armadilhas/localhost_ipv6.py:lab_servidor_ipv6": {"tipo": "recusada"},
+    "armadilhas/localhost_ipv6.py:lab_ipv6_desativado": {"tipo": None},
+    "armadilhas/conteiner.py:lab_localhost_no_conteiner": {"tipo": "recusada"},
+    "armadilhas/conteiner.py:lab_host_loopback": {"tipo": "recusada"},
+    "armadilhas/conteiner.py:lab_host_todas_interfaces": {"tipo": None},
+    "armadilhas/connect_ex_invertido.py:main": {"tipo": None},  # "porta aberta"
+    "bibliotecas/create_connection_all_errors.py:ipv6_no_ar": {"tipo": None},
+    # The text names its library: its section answers.
+    "bibliotecas/http_client_recusa.py:main": {"pagina": "bibliotecas/http/"},
+    "bibliotecas/requests_recusa.py:main": {"pagina": "servicos/http/"},
+    "bibliotecas/urllib3_recusa.py:main": {"pagina": "servicos/http/"},
+    "bibliotecas/aiohttp_recusa.py:main": {"pagina": "servicos/http/"},
+    # PyMySQL names the host alone: on '127.0.0.1'.
+    "servicos/pymysql_recusa.py:mensagem": {"host": "127.0.0.1"},
+    # The message names no library: only the generic path can be given.
+    "servicos/smtplib_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
+    "servicos/django_send_mail.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    text: str
+    tipo: str | None
+    quem: str
+    host: str | None
+    porta: int | None
+    pagina: str
+    caminho: str | None = None
+    fonte: str = ""
+
+
+def printed_comments(path: Path) -> str:
+    """The ``#>`` output recorded inside a snippet."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(
+        line.strip()[2:].strip() for line in lines if line.strip().startswith("#>")
+    )
+
+
+def showing_page(output: Path) -> str | None:
+    """The page (not the message index) that shows a recorded output."""
+    relative = output.relative_to(OUTPUTS.parent).as_posix()
+    for page in sorted(DOCS.rglob("*.md")):
+        if page.name == "mensagens.md":
+            continue
+        if any(inc.path == relative for inc in includes(page)):
+            parts = list(page.relative_to(DOCS).with_suffix("").parts)
+            if parts[-1] == "index":
+                parts.pop()
+            return "".join(f"{part}/" for part in parts)
+    return None
+
+
+def _failing_port(run: Run) -> tuple[int | None, str | None]:
+    """The port that fails and how; else the only documented port."""
+    for port, situation in run.ports.items():
+        if situation in SITUATION_KIND:
+            return port, SITUATION_KIND[situation]
+    if len(run.ports) == 1:
+        return next(iter(run.ports)), None
+    return None, None
+
+
+def _diagnosis(run: Run) -> tuple[str | None, int | None, str | None] | None:
+    """Kind, port and host a run of the diagnosis command reports."""
+    import diagnostico
+
+    if run.exit_code not in diagnostico.EXIT_CODES.values():
+        return None, None, None
+    result = next(k for k, v in diagnostico.EXIT_CODES.items() if v == run.exit_code)
+    host, port = run.argv[0], int(run.argv[1])
+    return RESULT_KIND.get(result), port, host
+
+
+def _host_candidates(run: Run) -> list[str]:
+    names = ["127.0.0.1", "localhost", "::1", lab.DB, lab.GATEWAY, *run.hosts]
+    names += [v for k, v in run.env.items() if k.endswith("HOST")]
+    return names
+
+
+def _first_host(text: str, candidates: list[str]) -> str | None:
+    found = [(text.find(c), c) for c in candidates if c and c in text]
+    return min(found)[1] if found else None
+
+
+def expected_for_run(scenario: Scenario, name: str, run: Run, text: str) -> Entry:
+    if "--mensagem" in run.argv:
+        return _reading_of(scenario, name, run, text)
+    port, kind = _failing_port(run)
+    candidates = _host_candidates(run)
+    if scenario.snippet == "diagnostico.py":
+        kind, port, host = _diagnosis(run)
+        candidates = [host] if host else []
+    who = "programa"
+    proxy = next((run.env[v] for v in PROXY_VARIABLES if run.env.get(v)), None)
+    if proxy and kind:
+        proxy_port = int(proxy.rsplit(":", 1)[1])
+        if run.ports.get(proxy_port) in SITUATION_KIND:
+            who, port = "proxy", proxy_port
+    shown = port is not None and re.search(rf"(?<!\d){port}(?!\d)", text)
+    shown_port = port if shown else None
+    page = KIND_PAGES[kind] if who == "programa" else PROXY_PAGE
+    output = scenario.output_path(name)
+    if name == "mensagem" and who == "programa" and scenario.tested_by is None:
+        page = showing_page(output) or page
+    fields: dict[str, object] = {
+        "tipo": kind,
+        "quem": who,
+        "host": _first_host(text, candidates) if shown_port else None,
+        "porta": shown_port,
+        "pagina": page,
+    }
+    key = f"{scenario.snippet}:{name}"
+    override = OVERRIDES.get(key, {})
+    if "tipo" in override:
+        fields["pagina"] = KIND_PAGES[override["tipo"]]  # type: ignore[index]
+    fields.update(override)
+    source = key if name == "main" else str(output.relative_to(OUTPUTS.parent))
+    return Entry(id=f"site:{key}", text=text, fonte=source, **fields)  # type: ignore[arg-type]
+
+
+def _reading_of(scenario: Scenario, name: str, run: Run, text: str) -> Entry:
+    """The command reading a recorded message: what that message's entry says."""
+    path = Path(run.argv[run.argv.index("--mensagem") + 1])
+    key = f"{scenario.snippet}:{name}"
+    for source in SCENARIOS:
+        for other, source_run in source.variants.items():
+            if source.output_path(other) == path:
+                read = path.read_text(encoding="utf-8")
+                entry = expected_for_run(source, other, source_run, read)
+                return Entry(
+                    id=f"site:{key}",
+                    text=text,
+                    tipo=entry.tipo,
+                    quem=entry.quem,
+                    host=entry.host,
+                    porta=entry.porta,
+                    pagina=entry.pagina,
+                    fonte=str(scenario.output_path(name).relative_to(OUTPUTS.parent)),
+                )
+    # Not a recorded message (an empty file): the generic path.
+    return Entry(f"site:{key}", text, None, "programa", None, None, KIND_PAGES[None])
+
+
+def site_entries() -> list[Entry]:
+    entries = []
+    for scenario in SCENARIOS:
+        for name, run in scenario.runs().items():
+            if name == "main":
+                text = printed_comments(scenario.path)
+            else:
+                path = scenario.output_path(name)
+                text = path.read_text(encoding="utf-8") if path.exists() else ""
+            if text.strip():
+                entries.append(expected_for_run(scenario, name, run, text))
+    for name, row in LAB_RUNS.items():
+        path = LAB_OUTPUTS / f"diagnostico.{name}.txt"
+        if not row.shown:
+            continue
+        kind = RESULT_KIND.get(row.result)
+        host, port = row.argv[0], int(row.argv[1])
+        entries.append(
+            Entry(
+                id=f"site:lab:{name}",
+                text=path.read_text(encoding="utf-8"),
+                tipo=kind,
+                quem="programa",
+                host=host,
+                porta=port,
+                pagina=KIND_PAGES[kind],
+                fonte=str(path.relative_to(OUTPUTS.parent)),
+            )
+        )
+    return entries
+
+
+def real_entries() -> list[Entry]:
+    entries = []
+    for source in ("capturadas.json", "citadas.json"):
+        path = DATA / source
+        if not path.exists():
+            continue
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        for number, row in enumerate(rows):
+            tool = re.sub(r"\W+", "-", row["ferramenta"]).strip("-")
+            entries.append(
+                Entry(
+                    id=f"{path.stem}:{number}:{tool}",
+                    text=row["texto"],
+                    tipo=row["tipo"],
+                    quem=row["quem"],
+                    host=row["host"],
+                    porta=row["porta"],
+                    pagina=row["pagina"],
+                    caminho=row.get("caminho"),
+                    fonte=row["fonte"],
+                )
+            )
+    return entries
+
+
+CORPUS = site_entries() + real_entries()
