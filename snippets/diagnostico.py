@@ -452,17 +452,11 @@ MESSAGE_TABLE: dict = {
         ],
         [r"Errno\]? ?(?:111|61|10061)\b|Error (?:111|61|10061)\b", "recusada"],
         [r"WinError (?:10061|1225)\b|\b10061\b|0x0000274D", "recusada"],
+        [r"errno=(?:111|61|10061)\b|Connection to \S+ refused", "recusada"],
         [r"actively refused|refused to connect|connection was refused", "recusada"],
         [r"recusou ativamente|conex.o recusada|liga..o recusada", "recusada"],
         [r"conexi.n rehusada|connexion refus|Verbindungsaufbau abgelehnt", "recusada"],
         [r"Connect call failed|\brecus(?:a|ada|ado|adas|ou)\b", "recusada"],
-        # Formas sem a palavra: o curl (erro 7) e o Docker dizem só que não
-        # conectaram; o pika levanta AMQPConnectionError sem texto.
-        [
-            r"Couldn't connect to server|Cannot connect to the Docker daemon|"
-            r"AMQPConnectionError|errno=(?:111|61|10061)\b",
-            "recusada",
-        ],
         # As parecidas.
         [
             r"EHOSTUNREACH|No route to host|Host is unreachable|Errno\]? ?113\b|"
@@ -500,6 +494,15 @@ MESSAGE_TABLE: dict = {
             r"ConnectTimeout|tempo esgotado",
             "tempo-esgotado",
         ],
+        # Formas sem a palavra, por último (cedem a qualquer parecida): o curl
+        # (erro 7), o Docker, o botocore e o gRPC dizem só que não conectaram;
+        # o pika levanta AMQPConnectionError sem texto.
+        [
+            r"Couldn't connect to server|Cannot connect to the Docker daemon|"
+            r"AMQPConnectionError|Could not connect to the endpoint URL|"
+            r"failed to connect to all addresses|no live upstreams",
+            "recusada",
+        ],
     ],
     # Quem recusou: o primeiro que aparece; sem nenhum, "programa".
     "quem": {
@@ -509,13 +512,13 @@ MESSAGE_TABLE: dict = {
             "sinais": [],
         },
         "servidor-dev-node": {
-            "nome": "O alvo do proxy de um servidor de desenvolvimento Node",
+            "nome": "O alvo do proxy de um servidor de desenvolvimento",
             "explicacao": (
-                "O servidor de desenvolvimento (Vite, webpack, create-react-app) "
-                "repassa a requisição para outro endereço; no Node 17 ou mais "
-                "novo, localhost pode virar ::1, e o serviço escuta só em "
-                "127.0.0.1. Aponte o proxy para http://127.0.0.1:{porta} ou faça "
-                "o serviço escutar em ::1 também."
+                "O servidor de desenvolvimento (Vite, webpack, create-react-app, "
+                "gin) repassa a requisição para outro endereço, e nada escuta lá. "
+                "No Node 17 ou mais novo, localhost pode virar ::1 enquanto o "
+                "serviço escuta só em 127.0.0.1. Aponte o proxy para "
+                "http://127.0.0.1:{porta} ou faça o serviço escutar em ::1 também."
             ),
             "pagina": "armadilhas/localhost-ipv6/#como-resolver",
             "sinais": [
@@ -620,7 +623,7 @@ MESSAGE_TABLE: dict = {
             "pagina": "servicos/postgresql/#como-resolver",
             "sinais": [
                 r"psycopg|Is the server running|could not connect to server|"
-                r"connection to server at|postgres|psql|asyncpg|libpq"
+                r"connection to server at|postgres|postmaster|psql|asyncpg|libpq"
             ],
             "passos": ["pg_isready -h {host} -p {porta}"],
         },
@@ -714,12 +717,18 @@ MESSAGE_TABLE: dict = {
         ],
         [r"Connecting to [^|\n]*\|([0-9a-f:.]+)\|:(\d+)", ["host", "porta"]],
         [r"\('([0-9a-f:.]+|[\w.-]+)', (\d+)(?:, \d+, \d+)?\)", ["host", "porta"]],
+        [r"AF=\d+ (\[[0-9a-f:]+\]|[\d.]+):(\d+)", ["host", "porta"]],  # socat
         [r"ECONNREFUSED ([0-9a-f:.]*[0-9a-f]):(\d+)", ["host", "porta"]],
+        [r"ipv[46]:(\[[0-9a-f:]+\]|[\d.]+):(\d+)", ["host", "porta"]],
+        [r"on host \"([^\"]+)\"[^?]*?on port (\d+)", ["host", "porta"]],
+        [r"to ([\w.-]+)/[0-9a-f.:]+ \(port (\d+)\)", ["host", "porta"]],
+        [r"address ?[:=] '?([0-9a-f:.]+)'?,\s*port ?[:=] (\d+)", ["host", "porta"]],
         [r"\[([0-9a-f:]*:[0-9a-f:]*)\]:(\d+)", ["host", "porta"]],
         [
             r"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[0-9a-f:]+\]|[\w.-]+):(\d+)",
             ["host", "porta"],
         ],
+        [r"dial tcp ([\w.-]+|\[[0-9a-f:]+\]):(\d+)", ["host", "porta"]],
         # host:porta solto; um arquivo de código (socket.py:836) não é host.
         [
             r"(?:^|[\s(\['\"=@,])((?:\d{1,3}\.){3}\d{1,3}|"
