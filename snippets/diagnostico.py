@@ -878,7 +878,8 @@ def read_message(text: str) -> Reading:
     host = where.get("host")
     if host and host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
-    port = int(where["porta"]) if where.get("porta", "").isdigit() else None
+    port_text = where.get("porta") or ""
+    port = int(port_text) if port_text.isascii() and port_text.isdigit() else None
     if port is not None and not 1 <= port <= 65535:
         port = None
     address = next(

@@ -118,6 +118,8 @@ class Entry:
     pagina: str
     caminho: str | None = None
     fonte: str = ""
+    ferramenta: str = "site"
+    versao: str = ""
 
 
 def printed_comments(path: Path) -> str:
@@ -230,7 +232,16 @@ def _reading_of(scenario: Scenario, name: str, run: Run, text: str) -> Entry:
                     fonte=str(scenario.output_path(name).relative_to(OUTPUTS.parent)),
                 )
     # Not a recorded message (an empty file): the generic path.
-    return Entry(f"site:{key}", text, None, "programa", None, None, KIND_PAGES[None])
+    return Entry(
+        id=f"site:{key}",
+        text=text,
+        tipo=None,
+        quem="programa",
+        host=None,
+        porta=None,
+        pagina=KIND_PAGES[None],
+        fonte=str(scenario.output_path(name).relative_to(OUTPUTS.parent)),
+    )
 
 
 def site_entries() -> list[Entry]:
@@ -285,6 +296,8 @@ def real_entries() -> list[Entry]:
                     pagina=row["pagina"],
                     caminho=row.get("caminho"),
                     fonte=row["fonte"],
+                    ferramenta=row["ferramenta"],
+                    versao=row["versao"],
                 )
             )
     return entries

@@ -150,6 +150,7 @@
     out.dataset.porta = r.porta ? String(r.porta) : "";
     out.dataset.caminho = r.caminho || "";
     out.dataset.pagina = r.pagina;
+    out.dataset.tamanho = String(text.length);
     out.appendChild(element("h2", r.tipo_nome, { id: "leitura" }));
     out.appendChild(element("p", r.explicacao));
     var list = element("dl");
@@ -184,7 +185,12 @@
     var timer = null;
     function update() {
       var text = input.value;
-      if (!text.trim()) { out.hidden = true; out.textContent = ""; delete out.dataset.tipo; return; }
+      if (!text.trim()) {
+        out.hidden = true;
+        out.textContent = "";
+        delete out.dataset.tamanho;
+        return;
+      }
       loadTable().then(function (table) {
         if (input.value === text) show(table, text, out);
       }).catch(function (error) {
@@ -192,9 +198,11 @@
         out.textContent = "Não deu para carregar a tabela de padrões (" + error.message + ").";
       });
     }
-    input.addEventListener("input", function () {
+    input.addEventListener("input", function (event) {
       clearTimeout(timer);
-      timer = setTimeout(update, 150);
+      // A colagem é lida na hora; a digitação, quando para por um instante.
+      if (event.inputType === "insertFromPaste") update();
+      else timer = setTimeout(update, 150);
     });
     if (input.value.trim()) update();
   }
