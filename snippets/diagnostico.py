@@ -9,25 +9,39 @@ Só usa a biblioteca padrão; funciona no Python 3.10 ou mais novo.
 
 from __future__ import annotations
 
+import os
+import signal
+
+if __name__ == "__main__":
+    # Ctrl+C (SIGINT), `kill` (SIGTERM) e o terminal fechado (SIGHUP) encerram
+    # o comando na hora, com o código 128 + o número do sinal e sem traceback:
+    # mesmo durante as importações abaixo ou com um `connect()` esperando o
+    # tempo-limite (`os._exit` não espera nenhuma thread).
+    for _name in ("SIGHUP", "SIGINT", "SIGTERM"):
+        if hasattr(signal, _name):  # o Windows não tem SIGHUP
+            signal.signal(getattr(signal, _name), lambda num, _: os._exit(128 + num))
+
 import errno
 import ipaddress
 import json
-import os
 import socket
 import sys
 import textwrap
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 USAGE = "uso: python diagnostico.py HOST PORTA [--json] [--timeout SEGUNDOS]"
 DEFAULT_TIMEOUT = 1.0
 
-# Código de saída de cada resultado geral.
+# Todos os códigos de saída. Os resultados gerais de um diagnóstico têm uma
+# dica em HINTS; os outros códigos não são um diagnóstico.
 EXIT_CODES = {
     "conectado": 0,
     "recusado": 1,
+    "erro de uso": 2,  # argumentos inválidos
     "parcial": 3,
     "sem resposta": 4,
     "nome não resolvido": 5,
@@ -38,12 +52,16 @@ EXIT_CODES = {
     "sem permissão": 10,
     "outro erro": 11,
     "misto": 12,
+    "erro interno": 70,  # um defeito do próprio comando (EX_SOFTWARE)
+    "falha ao escrever a saída": 74,  # pipe fechado, disco cheio (EX_IOERR)
+    "SIGHUP": 129,  # 128 + 1: o terminal foi fechado
+    "SIGINT": 130,  # 128 + 2: Ctrl+C
+    "SIGTERM": 143,  # 128 + 15: `kill`
 }
-# Códigos que não são um diagnóstico.
-EXIT_USAGE = 2  # argumentos inválidos
-EXIT_INTERNAL = 70  # erro inesperado do próprio comando (EX_SOFTWARE)
-EXIT_OUTPUT = 74  # não deu para escrever a saída: pipe fechado, disco cheio (EX_IOERR)
-EXIT_INTERRUPTED = 130  # Ctrl+C
+EXIT_USAGE = EXIT_CODES["erro de uso"]
+EXIT_INTERNAL = EXIT_CODES["erro interno"]
+EXIT_OUTPUT = EXIT_CODES["falha ao escrever a saída"]
+EXIT_INTERRUPTED = EXIT_CODES["SIGINT"]
 
 HINTS = {
     "conectado": "O serviço aceita conexões em todos os endereços.",
@@ -154,17 +172,28 @@ def show(text: str, limit: int = 60) -> str:
     return shown if len(text) <= limit else shown[:limit] + "…"
 
 
-def parse_args(argv: list[str]) -> tuple[str, int, bool, float]:
-    """Lê HOST, PORTA, --json e --timeout; levanta UsageError se algo faltar."""
-    as_json, timeout, positional = False, DEFAULT_TIMEOUT, []
+@dataclass
+class Args:
+    """O que a linha de comando pediu."""
+
+    host: str
+    port: int
+    as_json: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def parse_args(argv: list[str]) -> Args:
+    """Lê HOST, PORTA e as opções; levanta UsageError se algo faltar."""
+    options: dict[str, object] = {}
+    positional = []
     args = iter(argv)
     for arg in args:
-        if arg == "--json":
-            as_json = True
-        elif arg == "--timeout":
-            timeout = _parse_timeout(next(args, None))
-        elif arg.startswith("--timeout="):
-            timeout = _parse_timeout(arg.partition("=")[2])
+        name, has_value, value = arg.partition("=")
+        if arg in FLAGS:
+            options[FLAGS[arg]] = True
+        elif name in OPTIONS:
+            field_name, read = OPTIONS[name]
+            options[field_name] = read(value if has_value else next(args, None))
         elif arg.startswith("-") and not _is_ascii_number(arg.lstrip("-")):
             raise UsageError(f"opção desconhecida: {show(arg)}")
         else:
@@ -174,7 +203,7 @@ def parse_args(argv: list[str]) -> tuple[str, int, bool, float]:
     if len(positional) > 2:
         raise UsageError(f"argumentos demais: {show(' '.join(positional[2:]))}")
     host_text, port_text = positional
-    return _parse_host(host_text), _parse_port(port_text), as_json, timeout
+    return Args(_parse_host(host_text), _parse_port(port_text), **options)
 
 
 def _is_ascii_number(text: str) -> bool:
@@ -237,6 +266,15 @@ def _parse_timeout(text: str | None) -> float:
     return timeout
 
 
+# Opções sem valor: opção -> campo de `Args` que passa a ser `True`.
+FLAGS = {"--json": "as_json"}
+# Opções com valor (`--opção VALOR` ou `--opção=VALOR`): opção -> (campo de
+# `Args`, função que lê o valor ou levanta `UsageError`).
+OPTIONS: dict[str, tuple[str, Callable[[str | None], object]]] = {
+    "--timeout": ("timeout", _parse_timeout),
+}
+
+
 def try_address(family: int, sockaddr: tuple, timeout: float) -> Attempt:
     """Tenta conectar a um endereço já resolvido e classifica o resultado."""
     label = "IPv6" if family == socket.AF_INET6 else "IPv4"
@@ -262,16 +300,33 @@ def diagnose(host: str, port: int, timeout: float) -> Report:
     Leva no máximo `timeout` segundos depois de resolver o nome.
     """
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        (infos,) = in_threads(
+            [lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+        )
     except socket.gaierror:
         return _report(host, port, "nome não resolvido", [])
-    with ThreadPoolExecutor(max_workers=len(infos)) as pool:
-        attempts = list(
-            pool.map(lambda info: try_address(info[0], info[4], timeout), infos)
-        )
+    attempts = in_threads(
+        [lambda info=info: try_address(info[0], info[4], timeout) for info in infos]
+    )
     report = _report(host, port, _overall(attempts), attempts)
     report.notas = _notes(host, report)
     return report
+
+
+T = TypeVar("T")
+
+
+def in_threads(calls: list[Callable[[], T]]) -> list[T]:
+    """Roda cada função numa thread, todas juntas; devolve os resultados.
+
+    Não espera nenhuma thread ao sair: uma interrupção não fica presa a um
+    `connect()` ou a uma consulta de DNS até o tempo-limite deles.
+    """
+    pool = ThreadPoolExecutor(max_workers=len(calls))
+    try:
+        return [future.result() for future in [pool.submit(c) for c in calls]]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _overall(attempts: list[Attempt]) -> str:
@@ -349,14 +404,18 @@ def help_text() -> str:
         f"{USAGE}\n"
         f"Tenta todos os endereços ao mesmo tempo; termina em até SEGUNDOS "
         f"(padrão {DEFAULT_TIMEOUT:g}) depois de resolver o nome.\n"
-        f"Códigos de saída: {codes}; {EXIT_USAGE} erro de uso, "
-        f"{EXIT_INTERNAL} erro interno, {EXIT_OUTPUT} falha ao escrever a saída, "
-        f"{EXIT_INTERRUPTED} interrompido."
+        f"Códigos de saída: {codes}."
     )
 
 
-def emit(text: str, stream: TextIO) -> None:
-    """Escreve `text` e esvazia o buffer; falhas de escrita viram OutputError."""
+def emit(text: str, stream: TextIO | None) -> None:
+    """Escreve `text` e esvazia o buffer; falhas de escrita viram OutputError.
+
+    Uma saída fechada pelo shell (`>&-`, `2>&-`) chega como `None`: quem a fechou
+    não quer o texto, e o código de saída continua o mesmo.
+    """
+    if stream is None:
+        return
     try:
         print(text, file=stream)
         stream.flush()
@@ -385,14 +444,15 @@ def run(argv: list[str]) -> int:
         emit(help_text(), sys.stdout)
         return 0
     try:
-        host, port, as_json, timeout = parse_args(argv)
+        args = parse_args(argv)
     except UsageError as exc:
         emit(f"erro: {exc}\n{USAGE}", sys.stderr)
         return EXIT_USAGE
-    report = diagnose(host, port, timeout)
-    if as_json:
+    report = diagnose(args.host, args.port, args.timeout)
+    if args.as_json:
         text = json.dumps(asdict(report), ensure_ascii=False, indent=2)
-        if (sys.stdout.encoding or "utf-8").lower().replace("-", "") != "utf8":
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        if encoding.lower().replace("-", "") != "utf8":
             text = json.dumps(asdict(report), indent=2)  # só ASCII, ainda JSON
         emit(text, sys.stdout)
     else:
