@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -235,6 +236,81 @@ def test_a_timeout_kills_everything_and_leaves_nothing() -> None:
     assert time.monotonic() - start < 2
     lab.run("firewall_drop", ["true"])
     assert lab_traces() == before
+
+
+# A test process that starts a long lab run and is then killed with SIGKILL,
+# before ``run`` can clean anything.
+KILLED_RUNNER = f"""
+import sys
+sys.path.insert(0, {str(lab.ROOT)!r})
+from tests import lab
+lab.run("nothing_listening_127", ["sleep", "60"], timeout=120)
+"""
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (zombies count as gone)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = set(), [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.add(child)
+            pending.append(child)
+    return found
+
+
+def command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:  # it just ended
+        return ""
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+@pytest.mark.usefixtures("needs_lab")
+def test_killing_the_test_process_takes_the_lab_down() -> None:
+    """``kill -9`` of the test process alone: the ``unshare`` tree dies with it
+    (nothing re-parented to PID 1 keeps running), and the next run removes
+    the temporary folder it left."""
+    with subprocess.Popen([sys.executable, "-c", KILLED_RUNNER]) as runner:
+        deadline = time.monotonic() + 20
+        tree: set[int] = set()
+        while time.monotonic() < deadline:
+            tree = descendants(runner.pid)
+            commands = {command_of(pid) for pid in alive(tree)}
+            if "sleep" in commands:
+                break
+            time.sleep(0.02)
+        assert "sleep" in commands, "the lab run did not start"
+        folders = list(Path(tempfile.gettempdir()).glob(f"lab-{runner.pid}-*"))
+        assert len(folders) == 1
+        runner.kill()
+        runner.wait()
+    deadline = time.monotonic() + 5
+    while alive(tree) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert alive(tree) == set(), "lab processes outlived the test process"
+    assert folders[0].exists(), "nobody was left to remove it"
+    assert folders[0] in lab.remove_stale_folders()
+    assert not folders[0].exists()
 
 
 @pytest.mark.usefixtures("needs_lab")
