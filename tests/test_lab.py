@@ -8,6 +8,7 @@ variants of their rows in ``tests/scenarios.py`` (``Run(lab=...)``).
 
 from __future__ import annotations
 
+import inspect
 import re
 import subprocess
 import sys
@@ -20,6 +21,9 @@ import pytest
 
 from tests import lab
 from tests.site import DOCS
+
+# The GitHub workflow runs the tests marked `lab` as root (`pytest -m lab`).
+pytestmark = pytest.mark.lab
 
 CLIENT_TIMEOUT = 0.5  # the probe's socket timeout: the "drop" rows wait this long
 
@@ -159,6 +163,36 @@ CLAIMS: dict[str, Claim] = {
         "container_host_http_server", ("socket", "inet", GATEWAY, "8000"), "connected",
     ),
 }  # fmt: skip
+
+
+def needs_the_lab(item: pytest.Item) -> bool:
+    """Whether a collected test runs something in the lab."""
+    function = getattr(item, "function", None)
+    if function is None:
+        return False
+    if "needs_lab" in getattr(item, "fixturenames", ()):
+        return True
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and {"scenario", "variant"} <= set(callspec.params):
+        scenario, variant = callspec.params["scenario"], callspec.params["variant"]
+        return scenario.variants[variant].lab is not None
+    source = inspect.getsource(function)
+    return "lab.require()" in source or "run_in_lab(" in source
+
+
+def test_every_test_that_needs_the_lab_is_marked(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Where the suite runs unprivileged, lab tests skip; the GitHub workflow
+    then runs ``pytest -m lab`` as root. An unmarked lab test would be skipped
+    in both runs, and nothing would say so."""
+    items = request.session.items
+    unmarked = [
+        item.nodeid
+        for item in items
+        if needs_the_lab(item) and item.get_closest_marker("lab") is None
+    ]
+    assert not unmarked, f"mark these @pytest.mark.lab: {unmarked}"
 
 
 @pytest.fixture
