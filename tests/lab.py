@@ -398,7 +398,8 @@ def unavailable_reason() -> str | None:
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         needs = ", ".join(missing)
-        return f"the network lab needs {needs} (apt-get install iproute2 nftables)"
+        packages = "iproute2 nftables util-linux"
+        return f"the network lab needs {needs} (apt-get install {packages})"
     probe = subprocess.run(
         ["unshare", "--net", "--mount", "--pid", "--fork", "nft", "list", "ruleset"],
         capture_output=True,

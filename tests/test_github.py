@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import fields
 from importlib.metadata import metadata, version
@@ -224,6 +225,18 @@ def test_every_action_is_pinned_by_commit_with_its_tag() -> None:
             assert re.fullmatch(r"v\d+(\.\d+)*", tag), f"which tag is it: {where}"
             found += 1
     assert found
+
+
+def test_npm_installs_only_what_the_lockfile_hashes() -> None:
+    """``npm ci`` refuses a package whose integrity hash differs from the
+    lockfile's: every installed package must have one."""
+    lock = ROOT / "tests" / "browser" / "package-lock.json"
+    packages = json.loads(lock.read_text(encoding="utf-8"))["packages"]
+    installed = {name: entry for name, entry in packages.items() if name}
+    assert installed
+    missing = [name for name, entry in installed.items() if "integrity" not in entry]
+    assert not missing, missing
+    assert "npm ci --prefix tests/browser" in runs(jobs()["tests"])
 
 
 def test_checkout_keeps_no_credentials() -> None:
