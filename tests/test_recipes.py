@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import httpx
@@ -355,35 +356,36 @@ def connects(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return attempts
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    WAIT_FOR_PORT_REJECTS.values(),
-    ids=WAIT_FOR_PORT_REJECTS.keys(),
-)
-def test_wait_for_port_rejects_bad_values_up_front(
-    kwargs: dict[str, float], message: str, connects: list[object]
-) -> None:
-    port = kwargs.pop("port", 1)
-    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-        wait_for_port(LOOPBACK_V4, port, **kwargs)  # type: ignore[arg-type]
-    assert connects == []
+REJECTS = [
+    pytest.param(recipe, kwargs, message, id=f"{recipe}:{name}")
+    for recipe, table in (
+        ("wait_for_port", WAIT_FOR_PORT_REJECTS),
+        ("connect_with_retry", CONNECT_WITH_RETRY_REJECTS),
+    )
+    for name, (kwargs, message) in table.items()
+]
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    CONNECT_WITH_RETRY_REJECTS.values(),
-    ids=CONNECT_WITH_RETRY_REJECTS.keys(),
-)
-def test_connect_with_retry_rejects_bad_values_up_front(
-    kwargs: dict[str, float], message: str, connects: list[object]
+@pytest.mark.parametrize(("recipe", "kwargs", "message"), REJECTS)
+def test_bad_values_are_rejected_up_front(
+    recipe: str, kwargs: dict[str, float], message: str, connects: list[object]
 ) -> None:
-    """Before the first attempt: a negative delay used to fail only after
-    the first refusal, ``timeout=0`` became a 1 ms timeout, ``deadline=nan``
-    was ignored."""
-    port = kwargs.pop("port", 1)
+    """The documented message, before the first attempt: a negative delay
+    used to fail only after the first refusal, ``timeout=0`` became a 1 ms
+    timeout, ``deadline=nan`` was ignored, ``timeout=nan`` waited for ever."""
+    arguments = dict(kwargs)
+    port = int(arguments.pop("port", 1))
     slept: list[float] = []
+    calls = {
+        "wait_for_port": lambda: wait_for_port(LOOPBACK_V4, port, **arguments),
+        "connect_with_retry": lambda: connect_with_retry(
+            (LOOPBACK_V4, port),
+            sleep=slept.append,
+            **arguments,  # type: ignore[arg-type]
+        ),
+    }
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-        connect_with_retry((LOOPBACK_V4, port), sleep=slept.append, **kwargs)  # type: ignore[arg-type]
+        calls[recipe]()
     assert (connects, slept) == ([], [])
 
 
@@ -412,6 +414,17 @@ def test_arguments_of_the_wrong_type_raise_type_error(
     assert connects == []
 
 
+def retried_refusal(port: int, **kwargs: Any) -> tuple[Exception, list[float]]:
+    """``connect_with_retry`` against a refused port: the refusal it re-raised
+    and the sleeps it asked for."""
+    delays: list[float] = []
+    exc = caught(
+        lambda: connect_with_retry((LOOPBACK_V4, port), sleep=delays.append, **kwargs)
+    )
+    assert isinstance(exc, ConnectionRefusedError)
+    return exc, delays
+
+
 def test_an_endless_wait_is_accepted(port_in: PortIn) -> None:
     """``timeout=inf`` waits for ever; it returns once the port accepts."""
     waited = wait_for_port(LOOPBACK_V4, port_in("late"), timeout=INF, interval=0.02)
@@ -422,18 +435,9 @@ def test_an_endless_wait_is_accepted(port_in: PortIn) -> None:
 def test_connect_with_retry_backs_off_past_1024_attempts(port_in: PortIn) -> None:
     """``base_delay * 2 ** 1024`` was an OverflowError; the ceiling now
     doubles from the last one and stops at ``max_delay``."""
-    delays: list[float] = []
-    exc = caught(
-        lambda: connect_with_retry(
-            (LOOPBACK_V4, port_in("refused")),
-            attempts=1100,
-            base_delay=1.0,
-            max_delay=0.0,
-            deadline=None,
-            sleep=delays.append,
-        )
+    exc, delays = retried_refusal(
+        port_in("refused"), attempts=1100, base_delay=1.0, max_delay=0.0, deadline=None
     )
-    assert isinstance(exc, ConnectionRefusedError)
     assert delays == [0.0] * 1099
     if sys.version_info >= (3, 11):
         assert "1100 tentativa(s)" in exc.__notes__[0]
@@ -523,18 +527,13 @@ def test_connect_with_retry_succeeds_when_the_server_comes_up(port_in: PortIn) -
 
 
 def test_connect_with_retry_backs_off_then_reraises(port_in: PortIn) -> None:
-    delays: list[float] = []
-    exc = caught(
-        lambda: connect_with_retry(
-            (LOOPBACK_V4, port_in("refused")),
-            attempts=4,
-            base_delay=0.1,
-            max_delay=0.3,
-            sleep=delays.append,
-            rng=random.Random(7),
-        )
+    exc, delays = retried_refusal(
+        port_in("refused"),
+        attempts=4,
+        base_delay=0.1,
+        max_delay=0.3,
+        rng=random.Random(7),
     )
-    assert isinstance(exc, ConnectionRefusedError)
     caps = [0.1, 0.2, 0.3]  # base * 2**n, capped by max_delay
     same_draws = random.Random(7)
     assert delays == [same_draws.uniform(0, cap) for cap in caps]
@@ -548,38 +547,21 @@ def test_connect_with_retry_default_jitter_follows_random_seed(
 ) -> None:
     """Without ``rng``, ``random.seed`` fixes the jitter (snippet runs rely on it)."""
     state = random.getstate()
-    delays: list[float] = []
     try:
         random.seed(7)
-        exc = caught(
-            lambda: connect_with_retry(
-                (LOOPBACK_V4, port_in("refused")),
-                attempts=4,
-                base_delay=0.1,
-                max_delay=0.3,
-                sleep=delays.append,
-            )
+        _, delays = retried_refusal(
+            port_in("refused"), attempts=4, base_delay=0.1, max_delay=0.3
         )
     finally:
         random.setstate(state)
-    assert isinstance(exc, ConnectionRefusedError)
     same_draws = random.Random(7)
     assert delays == [same_draws.uniform(0, cap) for cap in (0.1, 0.2, 0.3)]
 
 
 def test_connect_with_retry_respects_the_deadline(port_in: PortIn) -> None:
-    delays: list[float] = []
-    exc = caught(
-        lambda: connect_with_retry(
-            (LOOPBACK_V4, port_in("refused")),
-            attempts=100,
-            base_delay=1.0,
-            max_delay=1.0,
-            deadline=0.0,
-            sleep=delays.append,
-        )
+    _, delays = retried_refusal(
+        port_in("refused"), attempts=100, base_delay=1.0, max_delay=1.0, deadline=0.0
     )
-    assert isinstance(exc, ConnectionRefusedError)
     assert delays == []
 
 
