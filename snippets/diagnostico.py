@@ -9,26 +9,40 @@ Só usa a biblioteca padrão; funciona no Python 3.10 ou mais novo.
 
 from __future__ import annotations
 
+import os
+import signal
+
+if __name__ == "__main__":
+    # Ctrl+C (SIGINT), `kill` (SIGTERM) e o terminal fechado (SIGHUP) encerram
+    # o comando na hora, com o código 128 + o número do sinal e sem traceback:
+    # mesmo durante as importações abaixo ou com um `connect()` esperando o
+    # tempo-limite (`os._exit` não espera nenhuma thread).
+    for _name in ("SIGHUP", "SIGINT", "SIGTERM"):
+        if hasattr(signal, _name):  # o Windows não tem SIGHUP
+            signal.signal(getattr(signal, _name), lambda num, _: os._exit(128 + num))
+
 import errno
 import ipaddress
 import json
-import os
 import re
 import socket
 import sys
 import textwrap
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 USAGE = "uso: python diagnostico.py HOST PORTA [--json] [--timeout SEGUNDOS]"
 DEFAULT_TIMEOUT = 1.0
 
-# Código de saída de cada resultado geral.
+# Todos os códigos de saída. Os resultados gerais de um diagnóstico têm uma
+# dica em HINTS; os outros códigos não são um diagnóstico.
 EXIT_CODES = {
     "conectado": 0,
     "recusado": 1,
+    "erro de uso": 2,  # argumentos inválidos
     "parcial": 3,
     "sem resposta": 4,
     "nome não resolvido": 5,
@@ -39,12 +53,18 @@ EXIT_CODES = {
     "sem permissão": 10,
     "outro erro": 11,
     "misto": 12,
+    "mensagem não reconhecida": 13,  # --mensagem: a tabela não leu o texto
+    "mensagem sem endereço": 14,  # --mensagem: lida, mas sem host e porta
+    "erro interno": 70,  # um defeito do próprio comando (EX_SOFTWARE)
+    "falha ao escrever a saída": 74,  # pipe fechado, disco cheio (EX_IOERR)
+    "SIGHUP": 129,  # 128 + 1: o terminal foi fechado
+    "SIGINT": 130,  # 128 + 2: Ctrl+C
+    "SIGTERM": 143,  # 128 + 15: `kill`
 }
-# Códigos que não são um diagnóstico.
-EXIT_USAGE = 2  # argumentos inválidos
-EXIT_INTERNAL = 70  # erro inesperado do próprio comando (EX_SOFTWARE)
-EXIT_OUTPUT = 74  # não deu para escrever a saída: pipe fechado, disco cheio (EX_IOERR)
-EXIT_INTERRUPTED = 130  # Ctrl+C
+EXIT_USAGE = EXIT_CODES["erro de uso"]
+EXIT_INTERNAL = EXIT_CODES["erro interno"]
+EXIT_OUTPUT = EXIT_CODES["falha ao escrever a saída"]
+EXIT_INTERRUPTED = EXIT_CODES["SIGINT"]
 
 HINTS = {
     "conectado": "O serviço aceita conexões em todos os endereços.",
@@ -155,27 +175,48 @@ def show(text: str, limit: int = 60) -> str:
     return shown if len(text) <= limit else shown[:limit] + "…"
 
 
-def parse_args(argv: list[str]) -> tuple[str, int, bool, float]:
-    """Lê HOST, PORTA, --json e --timeout; levanta UsageError se algo faltar."""
-    as_json, timeout, positional = False, DEFAULT_TIMEOUT, []
-    args = iter(argv)
-    for arg in args:
-        if arg == "--json":
-            as_json = True
-        elif arg == "--timeout":
-            timeout = _parse_timeout(next(args, None))
-        elif arg.startswith("--timeout="):
-            timeout = _parse_timeout(arg.partition("=")[2])
-        elif arg.startswith("-") and not _is_ascii_number(arg.lstrip("-")):
-            raise UsageError(f"opção desconhecida: {show(arg)}")
-        else:
-            positional.append(arg)
+@dataclass
+class Args:
+    """O que a linha de comando pediu."""
+
+    host: str
+    port: int
+    as_json: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def parse_args(argv: list[str]) -> Args:
+    """Lê HOST, PORTA e as opções; levanta UsageError se algo faltar."""
+    options, positional = read_options(argv, FLAGS, OPTIONS)
     if len(positional) < 2:
         raise UsageError("informe o HOST e a PORTA.")
     if len(positional) > 2:
         raise UsageError(f"argumentos demais: {show(' '.join(positional[2:]))}")
     host_text, port_text = positional
-    return _parse_host(host_text), _parse_port(port_text), as_json, timeout
+    return Args(_parse_host(host_text), _parse_port(port_text), **options)
+
+
+def read_options(
+    argv: list[str],
+    flags: dict[str, str],
+    options: dict[str, tuple[str, Callable[[str | None], object]]],
+) -> tuple[dict[str, Any], list[str]]:
+    """As opções de `flags` e `options` (por campo) e os argumentos soltos."""
+    found: dict[str, Any] = {}
+    positional = []
+    args = iter(argv)
+    for arg in args:
+        name, has_value, value = arg.partition("=")
+        if arg in flags:
+            found[flags[arg]] = True
+        elif name in options:
+            field_name, read = options[name]
+            found[field_name] = read(value if has_value else next(args, None))
+        elif arg.startswith("-") and not _is_ascii_number(arg.lstrip("-")):
+            raise UsageError(f"opção desconhecida: {show(arg)}")
+        else:
+            positional.append(arg)
+    return found, positional
 
 
 def _is_ascii_number(text: str) -> bool:
@@ -238,6 +279,15 @@ def _parse_timeout(text: str | None) -> float:
     return timeout
 
 
+# Opções sem valor: opção -> campo de `Args` que passa a ser `True`.
+FLAGS = {"--json": "as_json"}
+# Opções com valor (`--opção VALOR` ou `--opção=VALOR`): opção -> (campo de
+# `Args`, função que lê o valor ou levanta `UsageError`).
+OPTIONS: dict[str, tuple[str, Callable[[str | None], object]]] = {
+    "--timeout": ("timeout", _parse_timeout),
+}
+
+
 def try_address(family: int, sockaddr: tuple, timeout: float) -> Attempt:
     """Tenta conectar a um endereço já resolvido e classifica o resultado."""
     label = "IPv6" if family == socket.AF_INET6 else "IPv4"
@@ -263,16 +313,33 @@ def diagnose(host: str, port: int, timeout: float) -> Report:
     Leva no máximo `timeout` segundos depois de resolver o nome.
     """
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        (infos,) = in_threads(
+            [lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+        )
     except socket.gaierror:
         return _report(host, port, "nome não resolvido", [])
-    with ThreadPoolExecutor(max_workers=len(infos)) as pool:
-        attempts = list(
-            pool.map(lambda info: try_address(info[0], info[4], timeout), infos)
-        )
+    attempts = in_threads(
+        [lambda info=info: try_address(info[0], info[4], timeout) for info in infos]
+    )
     report = _report(host, port, _overall(attempts), attempts)
     report.notas = _notes(host, report)
     return report
+
+
+T = TypeVar("T")
+
+
+def in_threads(calls: list[Callable[[], T]]) -> list[T]:
+    """Roda cada função numa thread, todas juntas; devolve os resultados.
+
+    Não espera nenhuma thread ao sair: uma interrupção não fica presa a um
+    `connect()` ou a uma consulta de DNS até o tempo-limite deles.
+    """
+    pool = ThreadPoolExecutor(max_workers=len(calls))
+    try:
+        return [future.result() for future in [pool.submit(c) for c in calls]]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _overall(attempts: list[Attempt]) -> str:
@@ -350,16 +417,17 @@ def render(report: Report) -> str:
 # A tabela abaixo é a única fonte: este comando e a página "Ler uma mensagem"
 # (que a recebe como JSON, gerado no build) só a leem. As expressões regulares
 # usam só o que o `re` do Python e o JavaScript entendem igual (sem grupos
-# nomeados, sem `(?i)`, sem lookbehind); todas valem sem distinguir maiúsculas.
+# nomeados, sem `(?i)`, sem `(?<=`); todas valem sem distinguir maiúsculas.
 
 SITE_URL = "https://referencia-python.github.io/connectionrefusederror/"
 NADA_ESCUTANDO = "armadilhas/nada-escutando/#como-resolver"
+# Comandos sugeridos (strings cruas: são código, não texto).
 PROCURAR_PORTA = [
-    "ss -ltnp 'sport = :{porta}'",
-    "lsof -nP -iTCP:{porta} -sTCP:LISTEN",
-    "netstat -ano | findstr :{porta}",
+    r"ss -ltnp 'sport = :{porta}'",
+    r"lsof -nP -iTCP:{porta} -sTCP:LISTEN",
+    r"netstat -ano | findstr :{porta}",
 ]
-TESTAR = "python diagnostico.py {host} {porta}"
+TESTAR = r"python diagnostico.py {host} {porta}"
 
 MESSAGE_TABLE: dict = {
     "versao": 1,
@@ -383,16 +451,16 @@ MESSAGE_TABLE: dict = {
                 "cheia."
             ),
             "pagina": "armadilhas/parecidas/#tempo-esgotado",
-            "passos": [TESTAR, "sudo nft list ruleset"],
+            "passos": [TESTAR, r"sudo nft list ruleset"],
         },
         "sem-rota": {
             "nome": "Host inalcançável (não é uma recusa)",
             "explicacao": (
                 "EHOSTUNREACH (113 no Linux): um firewall rejeitou com "
-                "host-prohibited, ou o host não está na rede."
+                "`host-prohibited`, ou o host não está na rede."
             ),
             "pagina": "armadilhas/parecidas/#outros-errnos",
-            "passos": [TESTAR, "ip route get {host}"],
+            "passos": [TESTAR, r"ip route get {host}"],
         },
         "rede-inalcancavel": {
             "nome": "Rede inalcançável (não é uma recusa)",
@@ -401,7 +469,7 @@ MESSAGE_TABLE: dict = {
                 "servidor (rota padrão, VPN, interface)."
             ),
             "pagina": "armadilhas/parecidas/#outros-errnos",
-            "passos": [TESTAR, "ip route get {host}"],
+            "passos": [TESTAR, r"ip route get {host}"],
         },
         "nome-nao-resolvido": {
             "nome": "Nome não resolvido (não é uma recusa)",
@@ -411,7 +479,7 @@ MESSAGE_TABLE: dict = {
                 "contêiner."
             ),
             "pagina": "armadilhas/parecidas/#dns",
-            "passos": ["getent ahosts {host}", TESTAR],
+            "passos": [r"getent ahosts {host}", TESTAR],
         },
         "endereco-indisponivel": {
             "nome": "Endereço indisponível (não é uma recusa)",
@@ -494,8 +562,8 @@ MESSAGE_TABLE: dict = {
             r"ConnectTimeout|tempo esgotado",
             "tempo-esgotado",
         ],
-        # Formas sem a palavra, por último (cedem a qualquer parecida): o curl
-        # (erro 7), o Docker, o botocore e o gRPC dizem só que não conectaram;
+        # Formas sem a palavra, por último (cedem a qualquer parecida): o `curl`
+        # (erro 7), o Docker, o `botocore` e o gRPC dizem só que não conectaram;
         # o pika levanta AMQPConnectionError sem texto.
         [
             r"Couldn't connect to server|Cannot connect to the Docker daemon|"
@@ -514,8 +582,8 @@ MESSAGE_TABLE: dict = {
         "servidor-dev-node": {
             "nome": "O alvo do proxy de um servidor de desenvolvimento",
             "explicacao": (
-                "O servidor de desenvolvimento (Vite, webpack, create-react-app, "
-                "gin) repassa a requisição para outro endereço, e nada escuta lá. "
+                "O servidor de desenvolvimento (Vite, webpack, gin) "
+                "repassa a requisição para outro endereço, e nada escuta lá. "
                 "No Node 17 ou mais novo, localhost pode virar ::1 enquanto o "
                 "serviço escuta só em 127.0.0.1. Aponte o proxy para "
                 "http://127.0.0.1:{porta} ou faça o serviço escutar em ::1 também."
@@ -525,7 +593,7 @@ MESSAGE_TABLE: dict = {
                 r"Error occurred while trying to proxy|http proxy error|"
                 r"\[HPM\]|Could not proxy request|proxy error:"
             ],
-            "passos": [*PROCURAR_PORTA, "curl -v http://127.0.0.1:{porta}/"],
+            "passos": [*PROCURAR_PORTA, r"curl -v http://127.0.0.1:{porta}/"],
         },
         "upstream": {
             "nome": "A aplicação atrás de um proxy reverso (o upstream)",
@@ -540,7 +608,7 @@ MESSAGE_TABLE: dict = {
                 r"upstream|502 Bad Gateway|reverse_?proxy|proxy_pass|"
                 r"AH0095[67]|no live upstreams"
             ],
-            "passos": [*PROCURAR_PORTA, "curl -v http://{host}:{porta}/"],
+            "passos": [*PROCURAR_PORTA, r"curl -v http://{host}:{porta}/"],
         },
         "tunel-ssh": {
             "nome": "A outra ponta de um túnel SSH",
@@ -551,7 +619,7 @@ MESSAGE_TABLE: dict = {
             ),
             "pagina": NADA_ESCUTANDO,
             "sinais": [r"channel \d+: open failed|connect_to \S+ port \d+: failed"],
-            "passos": ["ssh SERVIDOR \"ss -ltnp 'sport = :{porta}'\""],
+            "passos": [r"ssh SERVIDOR ss -ltnp sport = :{porta}"],
         },
         "port-forward": {
             "nome": "O pod na outra ponta de kubectl port-forward",
@@ -566,9 +634,9 @@ MESSAGE_TABLE: dict = {
                 r"unable to do port forwarding"
             ],
             "passos": [
-                "kubectl get pods -o wide",
-                "kubectl logs POD",
-                "kubectl exec POD -- ss -ltnp",
+                r"kubectl get pods -o wide",
+                r"kubectl logs POD",
+                r"kubectl exec POD -- ss -ltnp",
             ],
         },
         "socket-unix": {
@@ -580,7 +648,7 @@ MESSAGE_TABLE: dict = {
             ),
             "pagina": NADA_ESCUTANDO,
             "sinais": [r"unix://|/[\w./@-]+\.sock(?:et)?\b|AF_UNIX"],
-            "passos": ["ls -l {caminho}", "ss -lxp | grep {caminho}"],
+            "passos": [r"ls -l {caminho}", r"ss -lxp | grep {caminho}"],
         },
         "proxy": {
             "nome": "O proxy configurado no ambiente",
@@ -594,7 +662,7 @@ MESSAGE_TABLE: dict = {
                 r"Unable to connect to proxy|Cannot connect to proxy|"
                 r"ProxyError|pelo proxy|proxy morto|_proxy="
             ],
-            "passos": ["env | grep -i _proxy", TESTAR],
+            "passos": [r"env | grep -i _proxy", TESTAR],
         },
     },
     # Bibliotecas e programas que a mensagem nomeia, em ordem.
@@ -625,14 +693,14 @@ MESSAGE_TABLE: dict = {
                 r"psycopg|Is the server running|could not connect to server|"
                 r"connection to server at|postgres|postmaster|psql|asyncpg|libpq"
             ],
-            "passos": ["pg_isready -h {host} -p {porta}"],
+            "passos": [r"pg_isready -h {host} -p {porta}"],
         },
         {
             "id": "mysql",
             "nome": "MySQL / MariaDB",
             "pagina": "servicos/mysql/#como-resolver",
             "sinais": [r"MySQL|MariaDB|\(2003|\b2002\b"],
-            "passos": ["mysqladmin -h {host} -P {porta} ping"],
+            "passos": [r"mysqladmin -h {host} -P {porta} ping"],
         },
         {
             "id": "mongodb",
@@ -645,7 +713,7 @@ MESSAGE_TABLE: dict = {
             "nome": "Redis (redis-py)",
             "pagina": "servicos/redis/#como-resolver",
             "sinais": [r"redis|Error \d+ connecting to"],
-            "passos": ["redis-cli -h {host} -p {porta} ping"],
+            "passos": [r"redis-cli -h {host} -p {porta} ping"],
         },
         {
             "id": "smtp",
@@ -717,7 +785,7 @@ MESSAGE_TABLE: dict = {
         ],
         [r"Connecting to [^|\n]*\|([0-9a-f:.]+)\|:(\d+)", ["host", "porta"]],
         [r"\('([0-9a-f:.]+|[\w.-]+)', (\d+)(?:, \d+, \d+)?\)", ["host", "porta"]],
-        [r"AF=\d+ (\[[0-9a-f:]+\]|[\d.]+):(\d+)", ["host", "porta"]],  # socat
+        [r"AF=\d+ (\[[0-9a-f:]+\]|[\d.]+):(\d+)", ["host", "porta"]],  # `socat`
         [r"ECONNREFUSED ([0-9a-f:.]*[0-9a-f]):(\d+)", ["host", "porta"]],
         [r"ipv[46]:(\[[0-9a-f:]+\]|[\d.]+):(\d+)", ["host", "porta"]],
         [r"on host \"([^\"]+)\"[^?]*?on port (\d+)", ["host", "porta"]],
@@ -780,7 +848,7 @@ MESSAGE_TABLE: dict = {
         {
             "padrao": r"^[a-z][a-z0-9_-]*$",
             "nota": (
-                "Um nome sem domínio (como db ou redis) costuma ser o nome de um "
+                "Um nome sem domínio (como `db` ou `redis`) costuma ser o nome de um "
                 "serviço do docker compose: só resolve dentro da rede do compose, "
                 "e o serviço precisa escutar em 0.0.0.0 dentro do contêiner."
             ),
@@ -833,7 +901,7 @@ def _search(pattern: str, text: str) -> re.Match[str] | None:
 
 
 def _first(rows: list, text: str) -> object | None:
-    """A primeira linha de ``rows`` com um sinal que aparece no texto."""
+    """A primeira linha de `rows` com um sinal que aparece no texto."""
     for row in rows:
         if any(_search(pattern, text) for pattern in row["sinais"]):
             return row
@@ -956,43 +1024,44 @@ MESSAGE_USAGE = (
     "uso: python diagnostico.py --mensagem ARQUIVO [--so-ler] [--json] "
     "[--timeout SEGUNDOS]   (ARQUIVO - lê a entrada padrão)"
 )
-EXIT_UNREAD = 13  # a mensagem não foi reconhecida
-EXIT_NO_ADDRESS = 14  # a mensagem não diz que host e porta testar
+EXIT_UNREAD = EXIT_CODES["mensagem não reconhecida"]
+EXIT_NO_ADDRESS = EXIT_CODES["mensagem sem endereço"]
 
 
 def is_message_mode(argv: list[str]) -> bool:
     return any(a == "--mensagem" or a.startswith("--mensagem=") for a in argv)
 
 
-def parse_message_args(argv: list[str]) -> tuple[str, bool, bool, float]:
-    """Lê --mensagem ARQUIVO, --so-ler, --json e --timeout."""
-    source, read_only, as_json, timeout = None, False, False, DEFAULT_TIMEOUT
-    args = iter(argv)
-    for arg in args:
-        if arg == "--mensagem":
-            source = next(args, None)
-            if source is None:
-                raise UsageError("--mensagem pede um ARQUIVO (ou - para a entrada).")
-        elif arg.startswith("--mensagem="):
-            source = arg.partition("=")[2]
-        elif arg == "--so-ler":
-            read_only = True
-        elif arg == "--json":
-            as_json = True
-        elif arg == "--timeout":
-            timeout = _parse_timeout(next(args, None))
-        elif arg.startswith("--timeout="):
-            timeout = _parse_timeout(arg.partition("=")[2])
-        elif arg.startswith("-"):
-            raise UsageError(f"opção desconhecida: {show(arg)}")
-        else:
-            raise UsageError(
-                f"com --mensagem, não informe HOST e PORTA ({show(arg)}): o "
-                "endereço vem da mensagem."
-            )
-    if not source:
+@dataclass
+class MessageArgs:
+    """O que a linha de comando pediu com --mensagem."""
+
+    source: str
+    read_only: bool = False
+    as_json: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def _parse_source(text: str | None) -> str:
+    if not text:
         raise UsageError("--mensagem pede um ARQUIVO (ou - para a entrada).")
-    return source, read_only, as_json, timeout
+    return text
+
+
+# As opções de HOST PORTA, mais as da leitura de uma mensagem.
+MESSAGE_FLAGS = {**FLAGS, "--so-ler": "read_only"}
+MESSAGE_OPTIONS = {**OPTIONS, "--mensagem": ("source", _parse_source)}
+
+
+def parse_message_args(argv: list[str]) -> MessageArgs:
+    """Lê --mensagem ARQUIVO, --so-ler, --json e --timeout."""
+    options, positional = read_options(argv, MESSAGE_FLAGS, MESSAGE_OPTIONS)
+    if positional:
+        raise UsageError(
+            f"com --mensagem, não informe HOST e PORTA ({show(positional[0])}): o "
+            "endereço vem da mensagem."
+        )
+    return MessageArgs(**options)
 
 
 def read_source(source: str) -> str:
@@ -1031,22 +1100,22 @@ def _testable(reading: Reading) -> str | None:
 
 def run_message(argv: list[str]) -> int:
     try:
-        source, read_only, as_json, timeout = parse_message_args(argv)
-        text = read_source(source)
+        args = parse_message_args(argv)
+        text = read_source(args.source)
     except UsageError as exc:
         emit(f"erro: {exc}\n{MESSAGE_USAGE}", sys.stderr)
         return EXIT_USAGE
     reading = read_message(text)
     host = _testable(reading)
     report = None
-    if read_only or host is None:
+    if args.read_only or host is None:
         code = 0 if reading.reconhecida else EXIT_UNREAD
-        if reading.reconhecida and host is None and not read_only:
+        if reading.reconhecida and host is None and not args.read_only:
             code = EXIT_NO_ADDRESS
     else:
-        report = diagnose(host, reading.porta or 0, timeout)
+        report = diagnose(host, reading.porta or 0, args.timeout)
         code = report.codigo_saida
-    if as_json:
+    if args.as_json:
         data = {
             "mensagem": asdict(reading),
             "diagnostico": asdict(report) if report else None,
@@ -1057,7 +1126,7 @@ def run_message(argv: list[str]) -> int:
     parts = [render_reading(reading)]
     if report is not None:
         parts.append(render(report))
-    elif not read_only and reading.reconhecida:
+    elif not args.read_only and reading.reconhecida:
         parts.append("Sem host e porta na mensagem: nada a testar.")
     emit("\n\n".join(parts), sys.stdout)
     return code
@@ -1065,7 +1134,8 @@ def run_message(argv: list[str]) -> int:
 
 def to_json(data: object) -> str:
     """JSON com acentos; só ASCII (ainda JSON) se a saída não for UTF-8."""
-    if (sys.stdout.encoding or "utf-8").lower().replace("-", "") != "utf8":
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    if encoding.lower().replace("-", "") != "utf8":
         return json.dumps(data, indent=2)
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -1076,19 +1146,21 @@ def help_text() -> str:
         f"{USAGE}\n"
         f"Tenta todos os endereços ao mesmo tempo; termina em até SEGUNDOS "
         f"(padrão {DEFAULT_TIMEOUT:g}) depois de resolver o nome.\n"
-        f"Códigos de saída: {codes}; {EXIT_USAGE} erro de uso, "
-        f"{EXIT_INTERNAL} erro interno, {EXIT_OUTPUT} falha ao escrever a saída, "
-        f"{EXIT_INTERRUPTED} interrompido.\n"
+        f"Códigos de saída: {codes}.\n"
         f"{MESSAGE_USAGE}\n"
         f"Lê uma mensagem de erro, diz o que ela é e a página que responde, e "
-        f"testa o host e a porta que ela cita (--so-ler: só lê). Códigos: 0 lida, "
-        f"{EXIT_UNREAD} mensagem não reconhecida, {EXIT_NO_ADDRESS} mensagem sem "
-        f"endereço; depois do teste, os códigos acima."
+        f"testa o host e a porta que ela cita (--so-ler: só lê)."
     )
 
 
-def emit(text: str, stream: TextIO) -> None:
-    """Escreve `text` e esvazia o buffer; falhas de escrita viram OutputError."""
+def emit(text: str, stream: TextIO | None) -> None:
+    """Escreve `text` e esvazia o buffer; falhas de escrita viram OutputError.
+
+    Uma saída fechada pelo shell (`>&-`, `2>&-`) chega como `None`: quem a fechou
+    não quer o texto, e o código de saída continua o mesmo.
+    """
+    if stream is None:
+        return
     try:
         print(text, file=stream)
         stream.flush()
@@ -1119,12 +1191,12 @@ def run(argv: list[str]) -> int:
     if is_message_mode(argv):
         return run_message(argv)
     try:
-        host, port, as_json, timeout = parse_args(argv)
+        args = parse_args(argv)
     except UsageError as exc:
         emit(f"erro: {exc}\n{USAGE}", sys.stderr)
         return EXIT_USAGE
-    report = diagnose(host, port, timeout)
-    if as_json:
+    report = diagnose(args.host, args.port, args.timeout)
+    if args.as_json:
         emit(to_json(asdict(report)), sys.stdout)
     else:
         emit(render(report), sys.stdout)

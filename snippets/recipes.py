@@ -10,9 +10,11 @@ Copie o arquivo inteiro ou só a função de que precisar. Funciona no Python
 from __future__ import annotations
 
 import errno
+import math
 import random
 import re
 import socket
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -31,6 +33,8 @@ _REFUSED_CODES = {errno.ECONNREFUSED, 10061, 1225}
 # dos outros.
 _UNUSABLE_CODES = {errno.EADDRNOTAVAIL, 10049}
 _ERROR_CODE = re.compile(r"\[(?:Errno|WinError) (\d+)\]")
+# A maior espera que o sistema aceita (`time.sleep`, `socket.settimeout`).
+_MAX_SECONDS = threading.TIMEOUT_MAX
 
 
 def wait_for_port(
@@ -50,10 +54,12 @@ def wait_for_port(
 
     Args:
         host: Nome ou endereço do serviço.
-        port: Porta TCP do serviço.
-        timeout: Prazo total, em segundos.
-        interval: Pausa entre tentativas, em segundos.
-        connect_timeout: Tempo-limite de cada tentativa, em segundos.
+        port: Porta TCP do serviço, de 1 a 65535.
+        timeout: Prazo total, em segundos: maior que zero; `math.inf` espera
+            para sempre.
+        interval: Pausa entre tentativas, em segundos: maior que zero e finita.
+        connect_timeout: Tempo-limite de cada tentativa, em segundos: maior
+            que zero e finito.
 
     Returns:
         Quantos segundos se passaram até a porta aceitar a conexão.
@@ -61,10 +67,19 @@ def wait_for_port(
     Raises:
         TimeoutError: O prazo acabou; o último erro de conexão fica em
             `__cause__`.
-        ValueError: `timeout`, `interval` ou `connect_timeout` não positivos.
+        ValueError: Antes de qualquer tentativa, se um argumento está fora da
+            faixa: `port` fora de 1 a 65535, ou uma duração `nan`, zero,
+            negativa, infinita onde não cabe ou maior que a maior espera do
+            sistema (`threading.TIMEOUT_MAX`). A mensagem diz qual e o que
+            ele aceita, por exemplo `"interval deve ser um número de segundos
+            maior que 0 e até 9223372036, não nan"` (o limite é o do Linux).
+        TypeError: Uma duração que não é `int` nem `float`, ou uma porta que
+            não é `int`.
     """
-    if min(timeout, interval, connect_timeout) <= 0:
-        raise ValueError("timeout, interval e connect_timeout devem ser positivos")
+    _check_port(port)
+    _check_seconds("timeout", timeout, infinite=True)
+    _check_seconds("interval", interval)
+    _check_seconds("connect_timeout", connect_timeout)
     start = time.monotonic()
     deadline = start + timeout
     while True:
@@ -107,15 +122,18 @@ def connect_with_retry(
 
     Args:
         address: Par `(host, porta)`.
-        attempts: Número máximo de tentativas (1 ou mais).
-        base_delay: Espera-base, em segundos, dobrada a cada tentativa.
-        max_delay: Teto de cada espera, em segundos.
-        deadline: Prazo total em segundos, ou `None` para não ter prazo.
+        attempts: Número máximo de tentativas, um `int` de 1 ou mais.
+        base_delay: Espera-base, em segundos, dobrada a cada tentativa: zero
+            ou mais, finita.
+        max_delay: Teto de cada espera, em segundos: zero ou mais, finito.
+        deadline: Prazo total em segundos (zero ou mais; `math.inf` é o
+            mesmo que nenhum), ou `None` para não ter prazo.
             Não se começa uma espera que ultrapassaria o prazo, e cada
             tentativa tem como tempo-limite, no máximo, o que resta do prazo.
             Com prazo zero, faz uma única tentativa, com `timeout`.
-        timeout: Tempo-limite de cada tentativa de conexão, em segundos.
-        retry_on: Exceções que valem nova tentativa.
+        timeout: Tempo-limite de cada tentativa de conexão, em segundos:
+            maior que zero e finito.
+        retry_on: Exceções que valem nova tentativa (subclasses de `OSError`).
         sleep: Função de espera (troque-a em testes).
         rng: Gerador de números aleatórios. Sem ele, usa o do módulo
             `random` (em testes, fixe a semente com `random.seed`).
@@ -128,21 +146,46 @@ def connect_with_retry(
             exemplo `ConnectionRefusedError`), quando as tentativas ou o prazo
             acabam, ou de imediato se o erro não estiver em `retry_on`. No
             Python 3.11+ ele leva uma nota com o número de tentativas.
-        ValueError: `attempts` menor que 1.
+        ValueError: Antes da primeira tentativa, se um argumento está fora da
+            faixa: `attempts` menor que 1, a porta de `address` fora de 1 a
+            65535, ou uma duração `nan`, negativa, zero onde não cabe
+            (`timeout`), infinita onde não cabe ou maior que a maior espera do
+            sistema (`threading.TIMEOUT_MAX`). A mensagem diz qual e o que ele
+            aceita, por exemplo `"timeout deve ser um número de segundos maior
+            que 0 e até 9223372036, não 0"` (o limite é o do Linux).
+        TypeError: `attempts` ou a porta que não é `int`, uma duração que não
+            é `int` nem `float`, ou `retry_on` que não é uma tupla de
+            subclasses de `OSError`.
     """
+    if isinstance(attempts, bool) or not isinstance(attempts, int):
+        raise TypeError(f"attempts deve ser inteiro, não {type(attempts).__name__}")
     if attempts < 1:
-        raise ValueError("attempts deve ser 1 ou mais")
+        raise ValueError(f"attempts deve ser 1 ou mais, não {attempts}")
+    _check_port(address[1])
+    _check_seconds("base_delay", base_delay, zero=True)
+    _check_seconds("max_delay", max_delay, zero=True)
+    if deadline is not None:
+        _check_seconds("deadline", deadline, zero=True, infinite=True)
+    _check_seconds("timeout", timeout)
+    if not isinstance(retry_on, tuple) or not all(
+        isinstance(kind, type) and issubclass(kind, OSError) for kind in retry_on
+    ):
+        raise TypeError("retry_on deve ser uma tupla de subclasses de OSError")
     uniform = rng.uniform if rng is not None else random.uniform
+    # Teto da próxima espera: dobra a cada recusa, sem passar de max_delay
+    # (calculado assim, nunca estoura, por mais tentativas que haja).
+    ceiling = min(max_delay, base_delay)
     start = time.monotonic()
     for attempt in range(1, attempts + 1):
         attempt_timeout = timeout
-        if deadline is not None and deadline > 0:  # a tentativa não passa do prazo
+        if deadline is not None and 0 < deadline < math.inf:  # não passa do prazo
             remaining = deadline - (time.monotonic() - start)
             attempt_timeout = max(min(timeout, remaining), 0.001)
         try:
             return socket.create_connection(address, timeout=attempt_timeout)
         except retry_on as exc:
-            delay = uniform(0, min(max_delay, base_delay * 2 ** (attempt - 1)))
+            delay = uniform(0, ceiling)
+            ceiling = min(max_delay, ceiling * 2)
             elapsed = time.monotonic() - start
             out_of_time = deadline is not None and elapsed + delay > deadline
             if attempt == attempts or out_of_time:
@@ -190,32 +233,50 @@ def is_connection_refused(exc: BaseException) -> bool:
     Returns:
         `True` se a falha foi uma recusa de conexão.
     """
-    seen: set[int] = set()
-    pending: list[BaseException] = [exc]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
+    # Uma busca em profundidade com pilha própria, sem recursão: grupos
+    # aninhados a milhares de níveis não esgotam a pilha do Python. Um grupo
+    # é recusa se todos os membros são; os outros, se algum elo é. Um elo que
+    # volta a uma exceção ainda em exame (um ciclo) não conta como recusa.
+    verdicts: dict[int, bool | None] = {}  # id -> veredito (`None`: em exame)
+    stack = [exc]
+    while stack:
+        current = stack[-1]
+        if verdicts.get(id(current)) is not None:
+            stack.pop()
             continue
-        seen.add(id(current))
-        if _is_refusal_itself(current):
-            return True
-        if isinstance(current, TimeoutError):
-            continue  # o prazo acabou: não é recusa, qualquer que seja a causa
-        group = getattr(current, "exceptions", None)
-        if isinstance(group, tuple) and group:
-            usable = [sub for sub in group if not _is_unusable_address(sub)]
-            if usable and all(is_connection_refused(sub) for sub in usable):
-                return True
-            continue  # um grupo misto não é "recusado"
-        linked = [
-            current.__cause__,
-            current.__context__,
-            getattr(current, "reason", None),
-            getattr(current, "os_error", None),
-            *current.args,
-        ]
-        pending.extend(item for item in linked if isinstance(item, BaseException))
-    return False
+        is_group, links = _links(current)
+        if id(current) not in verdicts:  # primeira visita
+            if _is_refusal_itself(current):
+                verdicts[id(current)] = True
+            elif isinstance(current, TimeoutError):
+                # O prazo acabou: não é recusa, qualquer que seja a causa.
+                verdicts[id(current)] = False
+            else:
+                verdicts[id(current)] = None
+                stack.extend(link for link in links if id(link) not in verdicts)
+                continue
+            stack.pop()
+            continue
+        found = [verdicts.get(id(link)) is True for link in links]  # na volta
+        verdicts[id(current)] = (all(found) and bool(found)) if is_group else any(found)
+        stack.pop()
+    return verdicts[id(exc)] is True
+
+
+def _links(exc: BaseException) -> tuple[bool, list[BaseException]]:
+    """Se `exc` é um grupo, e as exceções ligadas a ela que contam."""
+    group = getattr(exc, "exceptions", None)
+    if isinstance(group, tuple) and group:
+        # Um grupo só de endereços inutilizáveis (sem membros) não é recusa.
+        return True, [sub for sub in group if not _is_unusable_address(sub)]
+    linked = [
+        exc.__cause__,
+        exc.__context__,
+        getattr(exc, "reason", None),
+        getattr(exc, "os_error", None),
+        *exc.args,
+    ]
+    return False, [item for item in linked if isinstance(item, BaseException)]
 
 
 def _is_refusal_itself(exc: BaseException) -> bool:
@@ -237,12 +298,39 @@ def _is_unusable_address(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in _UNUSABLE_CODES
 
 
+def _check_port(port: int) -> None:
+    if isinstance(port, bool) or not isinstance(port, int):
+        raise TypeError(f"a porta deve ser inteira, não {type(port).__name__}")
+    if not 1 <= port <= 65535:
+        raise ValueError(f"a porta deve ir de 1 a 65535, não {port}")
+
+
+def _check_seconds(
+    name: str, value: float, *, zero: bool = False, infinite: bool = False
+) -> None:
+    """Levanta ValueError (ou TypeError) se `value` não serve como duração."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} deve ser um número, não {type(value).__name__}")
+    if infinite and value == math.inf:
+        return
+    if not (value >= 0 if zero else value > 0) or not value <= _MAX_SECONDS:
+        low = "de 0" if zero else "maior que 0 e"
+        endless = " (ou infinito)" if infinite else ""
+        raise ValueError(
+            f"{name} deve ser um número de segundos {low} até "
+            f"{_MAX_SECONDS:.0f}{endless}, não {value!r}"
+        )
+
+
 def proxy_for(url: str, *, all_proxy: bool = True) -> str | None:
     """Diz por qual proxy as variáveis de ambiente mandam `url`, se por algum.
 
     Segue as regras que o urllib, o requests e o httpx (e o aiohttp com
     `trust_env=True`) aplicam: `HTTP_PROXY` vale só para URLs `http://`,
-    `HTTPS_PROXY` para `https://`, e `NO_PROXY` tira hosts da lista. Com um
+    `HTTPS_PROXY` para `https://`, e `NO_PROXY` tira hosts da lista. Onde
+    eles discordam, segue o urllib (`urllib.request.proxy_bypass`): uma faixa
+    CIDR em `NO_PROXY`, como `127.0.0.0/8`, não tira nenhum host da lista; o
+    httpx também a ignora, mas o requests a lê e vai direto ao servidor. Com um
     proxy no caminho, uma recusa pode ser dele, e não do servidor: use esta
     função junto com `is_connection_refused` para dizer quem recusou. Não vale
     para um cliente que ignora o ambiente (`trust_env=False` no requests e no

@@ -158,9 +158,9 @@ def _diagnosis(run: Run) -> tuple[str | None, int | None, str | None] | None:
     """Kind, port and host a run of the diagnosis command reports."""
     import diagnostico
 
-    if run.exit_code not in diagnostico.EXIT_CODES.values():
-        return None, None, None
     result = next(k for k, v in diagnostico.EXIT_CODES.items() if v == run.exit_code)
+    if result not in diagnostico.HINTS:  # not a diagnosis: a usage error...
+        return None, None, None
     host, port = run.argv[0], int(run.argv[1])
     return RESULT_KIND.get(result), port, host
 

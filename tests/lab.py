@@ -14,6 +14,13 @@ namespaces, veths, nftables tables, the tmpfs on ``/run`` that holds the named
 ``ip netns`` namespaces and the bind-mounted hosts file go with them. Nothing
 outlives a run except the temporary folder, which ``run`` removes itself.
 
+If the test process itself is killed (``kill -9``), ``unshare`` gets SIGKILL
+too (``setpriv --pdeathsig KILL``, the parent-death signal of prctl(2)), and
+``--kill-child`` takes the namespace down with it. The parent-death signal
+follows the *thread* that started ``unshare``: call ``run`` from a thread that
+outlives the run. The temporary folder left behind by a killed process is
+removed by the next ``run`` (:func:`remove_stale_folders`).
+
 Addresses: loopback and the documentation ranges only (192.0.2.0/24,
 198.51.100.0/24, 203.0.113.0/24); each setup says which real address its
 documentation address stands for.
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -33,7 +41,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOLS = ("unshare", "ip", "nft")
+TOOLS = ("unshare", "setpriv", "ip", "nft")
+# Temporary folders: lab-PID-random, PID being the test process that made it.
+FOLDER_PREFIX = "lab-"
+STALE_FOLDER = re.compile(rf"{FOLDER_PREFIX}(\d+)-")
 
 # The kernel's defaults for an unanswered ARP request: 3 probes 1 s apart, so
 # a connect to an absent neighbour fails with EHOSTUNREACH after about 3 s.
@@ -91,6 +102,7 @@ class LabResult:
     returncode: int
     output: str  # stdout and stderr merged, in order
     seconds: float  # the program alone, not the setup
+    after: str = ""  # what the setup's ``after`` lines printed
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,8 @@ class Setup:
     lines: tuple[str, ...] = ()
     hosts: str | None = None  # bind-mounted over /etc/hosts
     program_netns: str | None = None  # run the program in this named namespace
+    resolv: str | None = None  # bind-mounted over /etc/resolv.conf
+    after: tuple[str, ...] = ()  # shell lines run after the program
 
 
 class LabError(RuntimeError):
@@ -188,6 +202,38 @@ def _firewall(rule: str) -> tuple[str, ...]:
 # container's own address.
 GATEWAY = "198.51.100.1"
 _CONTAINER = peer("container", f"{GATEWAY}/24", "198.51.100.2/24", gateway=GATEWAY)
+
+# Nothing but loopback, and a trap for anything else: the default routes lead
+# into a veth whose other end is in an empty namespace, and nftables counts
+# and rejects every packet sent there (the connect or the send fails at once,
+# EHOSTUNREACH or EPERM). DNS goes to 192.0.2.53 (no server: it stands for
+# the machine's own resolver), so a query is counted too. The C clients
+# (libpq), whose connect() no Python hook sees, run here: the counter proves
+# that nothing tried to leave.
+_TRAP_COUNTER = "nft list counter inet trap escaped"
+_TRAP = (
+    "ip netns add void",
+    "ip link add trap0 type veth peer name eth0 netns void",
+    "ip addr add 192.0.2.254/32 dev trap0",
+    "ip link set trap0 up",
+    "ip route add default dev trap0",
+    "ip -6 route add default dev trap0",
+    "nft -f - <<'NFT'\n"
+    "table inet trap {\n counter escaped {}\n chain output {\n"
+    "  type filter hook output priority 0;\n"
+    '  oifname "trap0" counter name "escaped" '
+    "reject with icmpx type admin-prohibited\n }\n}\nNFT",
+)
+TRAP_RESOLVER = "nameserver 192.0.2.53\n"
+
+
+def escaped_packets(result: LabResult) -> int:
+    """How many packets a run in a ``loopback_only`` setup sent off loopback."""
+    found = re.search(r"packets (\d+)", result.after)
+    if found is None:
+        raise LabError(f"no trap counter in the lab's report:\n{result.after}")
+    return int(found.group(1))
+
 
 # --------------------------------------------------------------------------
 # The setups. Every one starts with only ``lo``, up.
@@ -299,6 +345,21 @@ SETUPS: dict[str, Setup] = {
         ),
         program_netns="container",
     ),
+    "loopback_only": Setup(
+        "A machine with nothing but loopback (localhost is 127.0.0.1); anything "
+        "sent elsewhere, a DNS query included, is counted and rejected.",
+        _TRAP,
+        hosts="127.0.0.1 localhost\n",
+        resolv=TRAP_RESOLVER,
+        after=(_TRAP_COUNTER,),
+    ),
+    "loopback_only_dual_localhost": Setup(
+        "The same, with localhost as ::1 and 127.0.0.1, as most Linux systems ship it.",
+        _TRAP,
+        hosts=DUAL_LOCALHOST,
+        resolv=TRAP_RESOLVER,
+        after=(_TRAP_COUNTER,),
+    ),
 }
 
 # The script run as PID 1 of the lab. Setup output goes to a log (shown if the
@@ -319,6 +380,10 @@ rc=0
 {program} "$@" </dev/null >&3 2>&3 3>&- || rc=$?
 end=$(date +%s%N)
 echo "seconds $start $end"
+{{
+:
+{after}
+}} >"$LAB_DIR/after" 2>&1
 exit $rc
 """
 
@@ -333,7 +398,8 @@ def unavailable_reason() -> str | None:
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         needs = ", ".join(missing)
-        return f"the network lab needs {needs} (apt-get install iproute2 nftables)"
+        packages = "iproute2 nftables util-linux"
+        return f"the network lab needs {needs} (apt-get install {packages})"
     probe = subprocess.run(
         ["unshare", "--net", "--mount", "--pid", "--fork", "nft", "list", "ruleset"],
         capture_output=True,
@@ -362,11 +428,29 @@ def script(setup: Setup) -> str:
     """The shell script that prepares ``setup`` and then runs the program."""
     mount_hosts = ""
     if setup.hosts is not None:
-        mount_hosts = 'mount --bind "$LAB_DIR/hosts" /etc/hosts\n'
+        mount_hosts += 'mount --bind "$LAB_DIR/hosts" /etc/hosts\n'
+    if setup.resolv is not None:
+        mount_hosts += 'mount --bind "$LAB_DIR/resolv.conf" /etc/resolv.conf\n'
     program = f"ip netns exec {setup.program_netns}" if setup.program_netns else ""
     return SCRIPT.format(
-        mount_hosts=mount_hosts, lines="\n".join(setup.lines), program=program
+        mount_hosts=mount_hosts,
+        lines="\n".join(setup.lines),
+        program=program,
+        after="\n".join(setup.after),
     )
+
+
+def remove_stale_folders() -> list[Path]:
+    """Remove the temporary folders of lab runs whose test process is gone
+    (killed before it could clean up); returns what was removed."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        owner = STALE_FOLDER.match(folder.name)
+        if owner is None or Path(f"/proc/{owner.group(1)}").exists():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def run(
@@ -388,11 +472,16 @@ def run(
         raise KeyError(
             f"unknown lab setup {setup!r}; known: {', '.join(SETUPS)}"
         ) from None
-    with tempfile.TemporaryDirectory(prefix="lab-") as folder:
+    remove_stale_folders()
+    prefix = f"{FOLDER_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         lab_dir = Path(folder)
         if chosen.hosts is not None:
             (lab_dir / "hosts").write_text(chosen.hosts)
+        if chosen.resolv is not None:
+            (lab_dir / "resolv.conf").write_text(chosen.resolv)
         command = [
+            "setpriv", "--pdeathsig", "KILL",  # dies with this process
             "unshare", "--net", "--mount", "--pid", "--fork", "--kill-child",
             "sh", "-c", script(chosen), setup, *argv,
         ]  # fmt: skip
@@ -414,6 +503,8 @@ def run(
                     f"{setup}: {list(argv)} still running after {timeout} s"
                 ) from None
         log = (lab_dir / "log").read_text(errors="replace")
+        after_path = lab_dir / "after"
+        after = after_path.read_text(errors="replace") if after_path.exists() else ""
     output = raw.decode(errors="replace")
     if "\nready\n" not in f"\n{log}":
         raise LabError(
@@ -425,4 +516,5 @@ def run(
     if seconds_line is None:
         raise LabError(f"{setup}: the program did not finish:\n{log}{output}")
     _, begin, end = seconds_line.split()
-    return LabResult(process.returncode, output, (int(end) - int(begin)) / 1e9)
+    seconds = (int(end) - int(begin)) / 1e9
+    return LabResult(process.returncode, output, seconds, after)

@@ -12,6 +12,15 @@ anything but loopback is refused with :class:`NonLoopbackError` and recorded,
 and the test fails even if the snippet caught the error. Names under
 ``.invalid`` (RFC 6761: they never resolve) get the resolver's answer
 without a query leaving the machine.
+
+Behind the patch, an audit hook (``sys.addaudithook``) sees what goes around
+it: the C methods called directly (``_socket.socket(...).connect``),
+``sendmsg``, and the reverse lookups ``gethostbyaddr`` and ``getnameinfo``.
+It refuses the same way, before the system call. An audit hook cannot be
+removed, so it is installed once and consults :data:`NETWORK` only while a
+guard is active. C code that calls libc's ``connect()`` itself (libpq) raises
+no audit event: such snippets run in a namespace with nothing but loopback
+(``test_network.py``, with ``tests/lab.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -49,6 +59,7 @@ class Network:
         self.ports: dict[int, int] = {}  # documented port -> real port
         self.hosts: dict[str, tuple[str, ...]] = {}  # name -> loopback addresses
         self.violations: list[str] = []
+        self.active = False  # consulted by the audit hook
 
     def fail(self, message: str) -> None:
         self.violations.append(message)
@@ -64,6 +75,19 @@ class Network:
             if not is_loopback(host):
                 self.fail(f"connection to non-loopback address {address!r}")
         return address
+
+    def destination(self, sock: Any, address: Any, what: str) -> None:
+        """Fail a connection or datagram to a non-loopback address, unmapped."""
+        if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6):
+            return
+        if isinstance(address, tuple) and address and not is_loopback(address[0]):
+            self.fail(f"{what} to non-loopback address {address!r}")
+
+    def reverse_lookup(self, host: Any) -> None:
+        """Fail the reverse lookup of an address (or name) off loopback."""
+        name = host.decode(errors="replace") if isinstance(host, bytes) else host
+        if not is_loopback(name) and name not in self.hosts:
+            self.fail(f"reverse lookup of non-loopback address {host!r}")
 
     def lookup(self, host: Any) -> tuple[str, ...] | None:
         """Loopback addresses a name resolves to here (None: the real resolver)."""
@@ -127,6 +151,41 @@ def _gethostbyname_ex(host: str) -> Any:
     return REAL["gethostbyname_ex"](host)
 
 
+# Audit events (https://docs.python.org/3/library/audit_events.html) -> the
+# check of their arguments. The patched functions above end in these same C
+# calls with loopback arguments, so they pass here.
+AUDITED: dict[str, Any] = {
+    "socket.connect": lambda sock, address: NETWORK.destination(
+        sock, address, "connection"
+    ),
+    "socket.sendto": lambda sock, address: NETWORK.destination(
+        sock, address, "datagram"
+    ),
+    "socket.sendmsg": lambda sock, address: NETWORK.destination(
+        sock, address, "sendmsg"
+    ),
+    "socket.getaddrinfo": lambda host, *rest: NETWORK.lookup(host),
+    "socket.gethostbyname": lambda host: NETWORK.lookup(host),
+    "socket.gethostbyaddr": lambda host: NETWORK.reverse_lookup(host),
+    "socket.getnameinfo": lambda sockaddr: NETWORK.reverse_lookup(sockaddr[0]),
+}
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if NETWORK.active and event in AUDITED:
+        AUDITED[event](*args)
+
+
+_hook_installed = False
+
+
+def _install_audit_hook() -> None:
+    global _hook_installed
+    if not _hook_installed:
+        sys.addaudithook(_audit)
+        _hook_installed = True
+
+
 PATCHES = {
     (socket.socket, "connect"): _connect,
     (socket.socket, "connect_ex"): _connect_ex,
@@ -140,12 +199,15 @@ PATCHES = {
 @contextlib.contextmanager
 def guarded() -> Iterator[Network]:
     """Install the guard for the duration of a test; yield its state."""
+    _install_audit_hook()
     for (owner, name), function in PATCHES.items():
         setattr(owner, name, function)
     NETWORK.__init__()  # type: ignore[misc]
+    NETWORK.active = True
     try:
         yield NETWORK
     finally:
+        NETWORK.active = False
         for owner, name in PATCHES:
             setattr(owner, name, REAL[name])
         NETWORK.ports.clear()

@@ -9,6 +9,7 @@ import os
 import random
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -34,6 +35,12 @@ from tests.situations import SITUATIONS
 WINDOWS_REFUSAL_DELAY = 5.0 if sys.platform == "win32" else 0.0
 
 SEED = 20261126
+# Signals a program may handle; restored after each in-process run.
+STOP_SIGNALS = [
+    getattr(signal, name)
+    for name in ("SIGHUP", "SIGINT", "SIGTERM")
+    if hasattr(signal, name)
+]
 PRINT_COMMENT = re.compile(r"^( *#)> ", re.MULTILINE)
 SPACED_PRINT_COMMENT = re.compile(r"^( *#) > ", re.MULTILINE)
 
@@ -87,6 +94,9 @@ def preload_imports(path: Path) -> None:
 def _program_context(run: Run, real_ports: dict[int, int], name: str) -> Iterator[None]:
     """argv, environment and ``__main__`` as a program started from a shell has."""
     saved_argv, saved_main = sys.argv, sys.modules.get("__main__")
+    # A program may set its own signal handlers (diagnostico.py does); they
+    # must not outlive it in this process.
+    saved_handlers = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
     env = {key: value.format(port=real_ports) for key, value in run.env.items()}
     saved_env = {key: os.environ.get(key) for key in env}
     sys.argv = [name, *run.argv]
@@ -98,6 +108,8 @@ def _program_context(run: Run, real_ports: dict[int, int], name: str) -> Iterato
         yield
     finally:
         sys.argv = saved_argv
+        for sig, handler in saved_handlers.items():
+            signal.signal(sig, handler)
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
         for key, value in saved_env.items():

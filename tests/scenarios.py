@@ -379,14 +379,14 @@ SCENARIOS = [
             "porta_invalida": diagnosis("localhost http", 2),
             # Reading a message (recorded outputs of the site): the address it
             # names is then tested, through the same port mapping.
-            "mensagem": diagnosis(
+            "leitura": diagnosis(
                 f"--mensagem {MESSAGES['psycopg2']}", 1, {5432: "refused"}
             ),
-            "mensagem_so_ler": diagnosis(f"--mensagem {MESSAGES['redis']} --so-ler", 0),
-            "mensagem_json": diagnosis(
+            "leitura_so_ler": diagnosis(f"--mensagem {MESSAGES['redis']} --so-ler", 0),
+            "leitura_json": diagnosis(
                 f"--mensagem {MESSAGES['redis']} --so-ler --json", 0
             ),
-            "mensagem_vazia": diagnosis(
+            "leitura_vazia": diagnosis(
                 "--mensagem /dev/null", 2, platforms=("linux", "darwin")
             ),
         },

@@ -4,8 +4,9 @@
 
 Checked: the pages (``docs/``, Markdown in ``snippets/``), the contributor
 and test guides, the GitHub templates, and the comments and strings of the
-snippets. Code (fenced blocks, inline code, identifiers, addresses) is left
-out; technical terms the dictionary lacks are listed in ``tests/palavras.txt``.
+snippets. Code (fenced blocks, inline code, identifiers, addresses, raw
+strings such as regular expressions) is left out; technical terms the
+dictionary lacks are listed in ``tests/palavras.txt``.
 Messages are pt-BR: this is the contributor's tool.
 """
 
@@ -117,8 +118,11 @@ def markdown_lines(text: str, english_from: str | None = None) -> list[str]:
 def python_lines(text: str) -> Iterator[str]:
     """Comments and string constants of a Python file, on their own lines."""
     lines = [""] * (text.count("\n") + 1)
+    raw_strings = set()  # where r"..." starts: regular expressions, not prose
     tokens = tokenize.generate_tokens(io.StringIO(text).readline)
     for token in tokens:
+        if token.type == tokenize.STRING and token.string[:1] in "rR":
+            raw_strings.add(token.start)
         if token.type != tokenize.COMMENT:
             continue
         comment = token.string.lstrip("#")
@@ -135,6 +139,7 @@ def python_lines(text: str) -> Iterator[str]:
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
             and len(node.value.split()) > 1  # one token: a key, a name, an option
+            and (node.lineno, node.col_offset) not in raw_strings
         ):
             for offset, part in enumerate(node.value.splitlines()):
                 index = min(node.lineno - 1 + offset, len(lines) - 1)

@@ -134,9 +134,54 @@ def test_no_untested_python_fence_in_docs() -> None:
     assert not offenders, f"inline Python (move it to snippets/): {offenders}"
 
 
+PAGE_LINK = re.compile(r"\]\((?!https?:|#)[^)]*\.md(?:#[^)]*)?\)")
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+FENCED_CODE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}).*?^(?P=indent)(?P=fence)[ \t]*$",
+    re.DOTALL | re.MULTILINE,
+)
+CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+
+
+def onward_links(markdown: str) -> list[str]:
+    """Links to other pages that a reader sees: not in an HTML comment, a
+    fenced block or a code span (none of those renders a link)."""
+    for hidden in (HTML_COMMENT, FENCED_CODE, CODE_SPAN):
+        markdown = hidden.sub("", markdown)
+    return PAGE_LINK.findall(markdown)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "links"),
+    [
+        ("Veja [a causa](causa.md).", 1),
+        ("Veja [a causa](causa.md#refused) e [o topo](#topo).", 1),
+        ("Só [fora](https://example.org/x.md).", 0),
+        ("<!-- [escondido](causa.md) -->\nNada.", 0),
+        ("<!--\n[escondido](causa.md)\n-->", 0),
+        ("```markdown\n[em código](causa.md)\n```", 0),
+        ("    ~~~text\n    [em código](causa.md)\n    ~~~", 0),
+        ("Escreva `[assim](causa.md)` no seu arquivo.", 0),
+        ("Com ``[dois](causa.md)``, e [fora](causa.md).", 1),
+    ],
+    ids=[
+        "link",
+        "anchor-only-is-no-page",
+        "external",
+        "comment",
+        "multiline-comment",
+        "fence",
+        "indented-tilde-fence",
+        "code-span",
+        "double-backtick-span-then-link",
+    ],
+)
+def test_onward_links_are_the_visible_ones(markdown: str, links: int) -> None:
+    assert len(onward_links(markdown)) == links
+
+
 def test_no_page_is_a_dead_end() -> None:
-    """Every page links onward to another page of the site."""
-    link = re.compile(r"\]\((?!https?:|#)[^)]*\.md(?:#[^)]*)?\)")
+    """Every page links onward to another page of the site, visibly."""
     pages = sorted(SNIPPETS.parent.joinpath("docs").rglob("*.md"))
-    dead = [p.name for p in pages if not link.search(p.read_text(encoding="utf-8"))]
+    dead = [p.name for p in pages if not onward_links(p.read_text(encoding="utf-8"))]
     assert not dead, f"pages with no link to another page: {dead}"

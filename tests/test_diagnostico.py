@@ -6,21 +6,28 @@ snippets/saidas/lab/diagnostico.*.txt."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import NamedTuple
 
 import diagnostico
 import pytest
+from pytest_examples import EvalExample
 
 from tests import lab
-from tests.runner import record_or_compare
-from tests.site import SNIPPETS
+from tests.runner import record_or_compare, run_snippet
+from tests.scenarios import SCENARIOS
+from tests.site import DOCS, SNIPPETS
 
 PROGRAM = SNIPPETS / "diagnostico.py"
 LAB_OUTPUTS = SNIPPETS / "saidas" / "lab"
@@ -127,7 +134,29 @@ def test_hostile_host_bytes_are_escaped_never_echoed(host: bytes, shown: str) ->
     ],
 )
 def test_good_input_is_read(argv: list[str], host: str, port: int) -> None:
-    assert diagnostico.parse_args(argv)[:2] == (host, port)
+    args = diagnostico.parse_args(argv)
+    assert (args.host, args.port) == (host, port)
+
+
+@pytest.mark.parametrize(
+    ("argv", "as_json", "timeout"),
+    [
+        (["h", "1"], False, diagnostico.DEFAULT_TIMEOUT),
+        (["h", "1", "--json"], True, diagnostico.DEFAULT_TIMEOUT),
+        (["--timeout", "0.5", "h", "1"], False, 0.5),
+        (["h", "--timeout=2", "1", "--json"], True, 2.0),
+    ],
+)
+def test_options_are_read_anywhere(
+    argv: list[str], as_json: bool, timeout: float
+) -> None:
+    args = diagnostico.parse_args(argv)
+    assert (args.host, args.port, args.as_json, args.timeout) == (
+        "h",
+        1,
+        as_json,
+        timeout,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -203,6 +232,57 @@ def test_bad_input_with_a_closed_stderr_still_ends_with_74() -> None:
     assert (code, stdout) == (diagnostico.EXIT_OUTPUT, b"")
 
 
+def closing(*fds: int) -> Callable[[], None]:
+    """What the shell's ``>&-`` / ``2>&-`` do: the program starts without the
+    descriptor, and Python sets ``sys.stdout``/``sys.stderr`` to None."""
+    return lambda: [os.close(fd) for fd in fds]  # type: ignore[func-returns-value]
+
+
+@pytest.mark.parametrize(
+    ("closed", "make_argv", "code"),
+    [
+        ((1,), lambda port: ["--ajuda"], 0),
+        ((1,), lambda port: ["127.0.0.1", str(port)], 1),
+        ((1,), lambda port: ["127.0.0.1", str(port), "--json"], 1),
+        ((1,), lambda port: ["127.0.0.1", "x"], 2),
+        ((2,), lambda port: ["127.0.0.1", "x"], 2),
+        ((2,), lambda port: ["127.0.0.1", str(port)], 1),
+        ((1, 2), lambda port: ["127.0.0.1", "x"], 2),
+        ((1, 2), lambda port: ["127.0.0.1", str(port)], 1),
+    ],
+    ids=[
+        "stdout-help",
+        "stdout-report",
+        "stdout-json",
+        "stdout-usage",
+        "stderr-usage",
+        "stderr-report",
+        "both-usage",
+        "both-report",
+    ],
+)
+def test_a_closed_stream_keeps_the_exit_code(
+    closed: tuple[int, ...],
+    make_argv: Callable[[int], list[str]],
+    code: int,
+    port_in: Callable[[str], int],
+) -> None:
+    """``diagnostico.py 127.0.0.1 abc 2>&-`` is still a usage error (2), never
+    "recusado" (1) nor "erro interno" (70); what is left open gets the text."""
+    argv = make_argv(port_in("refused"))
+    result = run_program(*argv, preexec_fn=closing(*closed))
+    assert result.returncode == code, result
+    out = (result.stdout + result.stderr).decode()
+    assert "erro interno" not in out
+    assert "Traceback" not in out
+    if 1 in closed:
+        assert result.stdout == b""
+    if 2 in closed:
+        assert result.stderr == b""
+    if code == diagnostico.EXIT_USAGE and 2 not in closed:
+        assert result.stderr.decode().startswith("erro: a PORTA deve ser")
+
+
 @pytest.mark.parametrize(
     ("exception", "code", "message"),
     [
@@ -234,20 +314,150 @@ def test_an_internal_error_never_looks_like_a_verdict(
 def test_exit_codes_are_distinct_and_listed_in_help(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    verdicts = list(diagnostico.EXIT_CODES.values())
-    others = [
-        diagnostico.EXIT_USAGE,
-        diagnostico.EXIT_INTERNAL,
-        diagnostico.EXIT_OUTPUT,
-        diagnostico.EXIT_INTERRUPTED,
-    ]
-    assert len(set(verdicts + others)) == len(verdicts + others)
+    codes = list(diagnostico.EXIT_CODES.values())
+    assert len(set(codes)) == len(codes)
+    assert set(diagnostico.HINTS) <= set(diagnostico.EXIT_CODES)
     assert diagnostico.main(["--ajuda"]) == 0
     out = capsys.readouterr().out
     for name, code in diagnostico.EXIT_CODES.items():
         assert f"{code} {name}" in out
-    for code in others:
-        assert f"{code} " in out
+
+
+def page_exit_codes() -> list[tuple[int, str]]:
+    """The rows of the exit-code table on the command's page: (code, name),
+    the name being the "Resultado" cell without backticks, up to " (".
+    """
+    text = (DOCS / "diagnostico" / "comando.md").read_text(encoding="utf-8")
+    section = text.partition("{ #codigos-de-saida }")[2].partition("\n## ")[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0].isdigit():
+            name = cells[1].replace("`", "").partition(" (")[0]
+            rows.append((int(cells[0]), name))
+    return rows
+
+
+def test_the_page_lists_every_exit_code_in_order() -> None:
+    """Row by row: a code changed, added or dropped in the program (or on the
+    page) fails here."""
+    code_table = [(code, name) for name, code in diagnostico.EXIT_CODES.items()]
+    assert page_exit_codes() == sorted(code_table)
+
+
+@pytest.mark.parametrize("name", ["SIGHUP", "SIGINT", "SIGTERM"])
+def test_a_signal_exits_with_128_plus_its_number(name: str) -> None:
+    if not hasattr(signal, name):
+        pytest.skip(f"{name} does not exist on {sys.platform}")
+    assert diagnostico.EXIT_CODES[name] == 128 + getattr(signal, name)
+
+
+# --------------------------------------------------------------------------
+# Signals: Ctrl+C, kill and a closed terminal end it at once.
+# --------------------------------------------------------------------------
+
+STOP_SIGNALS = [
+    name for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+]
+# "At once", against a connect() that would wait 20 s.
+SIGNAL_SECONDS = 0.5
+
+
+def shell_status(returncode: int) -> int:
+    """``$?`` as a shell reports it: 128 + N for a process killed by signal N."""
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def signalled(
+    process: subprocess.Popen[bytes], name: str, ready: Callable[[], bool]
+) -> tuple[int, float, bytes]:
+    """Wait (up to 10 s) for ``ready()``, send signal ``name``; returns the
+    exit status, the seconds from the signal to the end, and stderr."""
+    deadline = time.monotonic() + 10
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the program ended before the signal"
+    start = time.monotonic()
+    process.send_signal(getattr(signal, name))
+    _, err = process.communicate(timeout=30)
+    return process.returncode, time.monotonic() - start, err
+
+
+def connecting(pid: int) -> Callable[[], bool]:
+    """True once the process holds a socket: its connect() has begun."""
+
+    def check() -> bool:
+        fds = Path(f"/proc/{pid}/fd")
+        with contextlib.suppress(OSError):
+            return any(os.readlink(fd).startswith("socket:") for fd in fds.iterdir())
+        return False
+
+    return check
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a full backlog refuses elsewhere")
+@pytest.mark.parametrize("name", STOP_SIGNALS)
+def test_a_signal_ends_a_long_wait_at_once(
+    name: str, port_in: Callable[[str], int]
+) -> None:
+    """``--timeout 20`` against a silent port (a full accept queue): the signal
+    ends it in well under a second, with 128 + N and no traceback, although
+    the thread in connect() is still waiting."""
+    argv = [sys.executable, str(PROGRAM), "127.0.0.1", str(port_in("backlog_full"))]
+    with subprocess.Popen(
+        [*argv, "--timeout", "20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        code, seconds, err = signalled(process, name, connecting(process.pid))
+    assert code == diagnostico.EXIT_CODES[name], err
+    assert seconds < SIGNAL_SECONDS
+    assert err == b""
+
+
+def test_threads_are_not_awaited_when_the_wait_ends_early() -> None:
+    """An exception in the waiting thread (KeyboardInterrupt where no handler
+    is set) leaves at once: the pool is not joined while a connect() waits."""
+    release = threading.Event()
+
+    def fails() -> None:
+        raise KeyboardInterrupt
+
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            diagnostico.in_threads([fails, lambda: release.wait(10)])
+        assert time.monotonic() - start < SIGNAL_SECONDS
+    finally:
+        release.set()
+
+
+SLOW_IMPORT = """
+import sys, time
+sys.stderr.write("importando\\n")
+sys.stderr.flush()
+time.sleep(20)
+"""
+
+
+@pytest.mark.parametrize("name", STOP_SIGNALS)
+def test_a_signal_during_start_up_ends_it_at_once(name: str, tmp_path: Path) -> None:
+    """A signal while the command is still importing its modules (one import
+    made slow here, by a module of the same name earlier on the path) ends
+    it at once with 128 + N, no traceback."""
+    (tmp_path / "ipaddress.py").write_text(SLOW_IMPORT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    with subprocess.Popen(
+        [sys.executable, str(PROGRAM), "127.0.0.1", "9"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        assert process.stderr is not None
+        assert process.stderr.readline() == b"importando\n"
+        code, seconds, err = signalled(process, name, lambda: True)
+    assert shell_status(code) == diagnostico.EXIT_CODES[name], err
+    assert code > 0, "ended by its handler, not killed by the signal"
+    assert seconds < SIGNAL_SECONDS
+    assert err == b""
 
 
 # --------------------------------------------------------------------------
@@ -395,6 +605,7 @@ sys.exit(code)
 """
 
 
+@pytest.mark.lab
 @pytest.mark.parametrize("name", LAB_RUNS)
 def test_in_the_lab(name: str, request: pytest.FixtureRequest) -> None:
     lab.require()
@@ -415,3 +626,18 @@ def test_no_stale_lab_recording() -> None:
     assert recorded == {
         f"diagnostico.{n}.txt" for n, row in LAB_RUNS.items() if row.shown
     }
+
+
+def test_an_in_process_run_leaves_the_signal_handlers_alone(
+    eval_example: EvalExample, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The suite runs the command's variants in its own process, as
+    ``__main__``: the handlers it sets end with the run."""
+    (scenario,) = [s for s in SCENARIOS if s.snippet == "diagnostico.py"]
+    names = STOP_SIGNALS
+    before = [signal.getsignal(getattr(signal, name)) for name in names]
+    run_snippet(
+        eval_example, scenario, scenario.variants["recusado"], check_prints=False
+    )
+    capsys.readouterr()
+    assert [signal.getsignal(getattr(signal, name)) for name in names] == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import fields
 from importlib.metadata import metadata, version
@@ -137,8 +138,25 @@ def test_workflow_tests_every_os_and_supported_python() -> None:
     assert tests["runs-on"] == "${{ matrix.os }}"
     assert "python -m pip install -r requirements.txt" in runs(tests)
     assert "npm ci --prefix tests/browser" in runs(tests)
-    # The last step is the suite itself, the same command on every system.
-    assert tests["steps"][-1]["run"] == "python -m pytest"
+    # The suite itself, the same command on every system.
+    suite = next(step for step in tests["steps"] if step.get("name") == "Testes")
+    assert suite["run"] == "python -m pytest"
+    assert "if" not in suite
+
+
+def test_workflow_runs_the_lab_as_root_on_linux() -> None:
+    """The lab tests skip without root; on the Linux runners (passwordless
+    sudo) the marked ones run again as root, and must not skip."""
+    steps = jobs()["tests"]["steps"]
+    lab = steps[-1]
+    assert lab["if"] == "runner.os == 'Linux'"
+    command = lab["run"].splitlines()[-1]
+    assert command.startswith("sudo -E ")
+    assert "REQUIRE_LAB=1" in command
+    assert command.endswith("python -m pytest -m lab")
+    assert "nftables" in lab["run"]
+    names = [step.get("name") for step in steps]
+    assert names.index("Testes") < len(steps) - 1, "after the unprivileged run"
 
 
 def test_workflow_runs_the_snippets_on_their_oldest_python() -> None:
@@ -181,11 +199,59 @@ def test_workflow_builds_strict_and_deploys_only_from_main() -> None:
     assert any(u.startswith("actions/deploy-pages@") for u in uses(deploy))
 
 
-def test_workflow_actions_are_pinned_to_a_major_version() -> None:
-    used = [u for job in jobs().values() for u in uses(job)]
-    assert used
-    for action in used:
-        assert re.fullmatch(r"actions/[\w-]+@v\d+", action), action
+# ``uses: owner/name@<full commit SHA> # vX.Y.Z``: a tag can be moved to
+# other code (while the deploy job holds an OIDC token); a commit cannot.
+PINNED_ACTION = re.compile(
+    r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)"
+    r"(?: +# (?P<tag>\S+))?\s*$"
+)
+
+
+def workflows() -> list[Path]:
+    return sorted((GITHUB / "workflows").glob("*.y*ml"))
+
+
+def test_every_action_is_pinned_by_commit_with_its_tag() -> None:
+    found = 0
+    for path in workflows():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            if "uses:" not in line:
+                continue
+            pinned = PINNED_ACTION.match(line)
+            where = f"{path.name}:{number + 1}: {line.strip()}"
+            assert pinned, where
+            assert re.fullmatch(r"[0-9a-f]{40}", pinned["ref"]), f"not a SHA: {where}"
+            tag = pinned["tag"] or ""
+            assert re.fullmatch(r"v\d+(\.\d+)*", tag), f"which tag is it: {where}"
+            found += 1
+    assert found
+
+
+def test_npm_installs_only_what_the_lockfile_hashes() -> None:
+    """``npm ci`` refuses a package whose integrity hash differs from the
+    lockfile's: every installed package must have one."""
+    lock = ROOT / "tests" / "browser" / "package-lock.json"
+    packages = json.loads(lock.read_text(encoding="utf-8"))["packages"]
+    installed = {name: entry for name, entry in packages.items() if name}
+    assert installed
+    missing = [name for name, entry in installed.items() if "integrity" not in entry]
+    assert not missing, missing
+    assert "npm ci --prefix tests/browser" in runs(jobs()["tests"])
+
+
+def test_checkout_keeps_no_credentials() -> None:
+    """``actions/checkout`` would leave its token in .git/config while the
+    pull request's code runs."""
+    checkouts = [
+        step
+        for path in workflows()
+        for job in load(path)["jobs"].values()
+        for step in job.get("steps", [])
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert checkouts
+    for step in checkouts:
+        assert step.get("with", {}).get("persist-credentials") is False, step
 
 
 def test_issue_form_asks_what_a_report_needs() -> None:

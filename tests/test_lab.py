@@ -8,9 +8,11 @@ variants of their rows in ``tests/scenarios.py`` (``Run(lab=...)``).
 
 from __future__ import annotations
 
+import inspect
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -19,6 +21,9 @@ import pytest
 
 from tests import lab
 from tests.site import DOCS
+
+# The GitHub workflow runs the tests marked `lab` as root (`pytest -m lab`).
+pytestmark = pytest.mark.lab
 
 CLIENT_TIMEOUT = 0.5  # the probe's socket timeout: the "drop" rows wait this long
 
@@ -160,6 +165,36 @@ CLAIMS: dict[str, Claim] = {
 }  # fmt: skip
 
 
+def needs_the_lab(item: pytest.Item) -> bool:
+    """Whether a collected test runs something in the lab."""
+    function = getattr(item, "function", None)
+    if function is None:
+        return False
+    if "needs_lab" in getattr(item, "fixturenames", ()):
+        return True
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and {"scenario", "variant"} <= set(callspec.params):
+        scenario, variant = callspec.params["scenario"], callspec.params["variant"]
+        return scenario.variants[variant].lab is not None
+    source = inspect.getsource(function)
+    return "lab.require()" in source or "run_in_lab(" in source
+
+
+def test_every_test_that_needs_the_lab_is_marked(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Where the suite runs unprivileged, lab tests skip; the GitHub workflow
+    then runs ``pytest -m lab`` as root. An unmarked lab test would be skipped
+    in both runs, and nothing would say so."""
+    items = request.session.items
+    unmarked = [
+        item.nodeid
+        for item in items
+        if needs_the_lab(item) and item.get_closest_marker("lab") is None
+    ]
+    assert not unmarked, f"mark these @pytest.mark.lab: {unmarked}"
+
+
 @pytest.fixture
 def needs_lab() -> None:
     """Skip where namespaces cannot be made (fail instead under REQUIRE_LAB=1)."""
@@ -235,6 +270,81 @@ def test_a_timeout_kills_everything_and_leaves_nothing() -> None:
     assert time.monotonic() - start < 2
     lab.run("firewall_drop", ["true"])
     assert lab_traces() == before
+
+
+# A test process that starts a long lab run and is then killed with SIGKILL,
+# before ``run`` can clean anything.
+KILLED_RUNNER = f"""
+import sys
+sys.path.insert(0, {str(lab.ROOT)!r})
+from tests import lab
+lab.run("nothing_listening_127", ["sleep", "60"], timeout=120)
+"""
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (zombies count as gone)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = set(), [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.add(child)
+            pending.append(child)
+    return found
+
+
+def command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:  # it just ended
+        return ""
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+@pytest.mark.usefixtures("needs_lab")
+def test_killing_the_test_process_takes_the_lab_down() -> None:
+    """``kill -9`` of the test process alone: the ``unshare`` tree dies with it
+    (nothing re-parented to PID 1 keeps running), and the next run removes
+    the temporary folder it left."""
+    with subprocess.Popen([sys.executable, "-c", KILLED_RUNNER]) as runner:
+        deadline = time.monotonic() + 20
+        tree: set[int] = set()
+        while time.monotonic() < deadline:
+            tree = descendants(runner.pid)
+            commands = {command_of(pid) for pid in alive(tree)}
+            if "sleep" in commands:
+                break
+            time.sleep(0.02)
+        assert "sleep" in commands, "the lab run did not start"
+        folders = list(Path(tempfile.gettempdir()).glob(f"lab-{runner.pid}-*"))
+        assert len(folders) == 1
+        runner.kill()
+        runner.wait()
+    deadline = time.monotonic() + 5
+    while alive(tree) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert alive(tree) == set(), "lab processes outlived the test process"
+    assert folders[0].exists(), "nobody was left to remove it"
+    assert folders[0] in lab.remove_stale_folders()
+    assert not folders[0].exists()
 
 
 @pytest.mark.usefixtures("needs_lab")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import _socket
 import socket
+import sys
+from typing import Any
 
 import pytest
 
+from tests import lab
 from tests.network import NonLoopbackError, guarded
-from tests.runner import situations_behind
-from tests.scenarios import Run
+from tests.runner import documented_output, situations_behind
+from tests.scenarios import SCENARIOS, Run, Scenario
 from tests.situations import LOOPBACK_V4, LOOPBACK_V6, SITUATIONS, ipv6_available
 
 needs_ipv6 = pytest.mark.skipif(not ipv6_available(), reason="::1 unavailable here")
@@ -74,6 +78,168 @@ def _connect_ex_to_outside() -> None:
         sock.connect_ex(("192.0.2.1", 80))
 
 
+def _sendmsg_to_outside() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.sendmsg([b"x"], [], 0, ("192.0.2.1", 53))
+
+
+def _c_level_connect() -> None:
+    """The C method itself, past the patched ``socket.socket.connect``: the
+    path a C extension built on ``_socket`` takes."""
+    sock = _socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # no `with` in C
+    try:
+        sock.connect(("192.0.2.1", 9))
+    finally:
+        sock.close()
+
+
+def _c_level_connect_ex() -> None:
+    sock = _socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.connect_ex(("192.0.2.1", 9))
+    finally:
+        sock.close()
+
+
+def _c_level_getaddrinfo() -> None:
+    _socket.getaddrinfo("example.com", 80)
+
+
+# The blind spots a deliberate breakage found: each swallowed its error and
+# stayed green. Each is now refused before the system call and recorded.
+BLIND_SPOTS = {
+    "sendmsg": _sendmsg_to_outside,
+    "gethostbyaddr": lambda: socket.gethostbyaddr("192.0.2.1"),
+    "getnameinfo": lambda: socket.getnameinfo(("192.0.2.1", 80), 0),
+    "getnameinfo_v6": lambda: socket.getnameinfo(("2001:db8::1", 80), 0),
+    "c_level_connect": _c_level_connect,
+    "c_level_connect_ex": _c_level_connect_ex,
+    "c_level_getaddrinfo": _c_level_getaddrinfo,
+}
+
+
+# Runs one blind spot under the guard, as the suite runs a snippet, and
+# prints how many violations were recorded.
+GUARDED_OFFENDER = """
+import contextlib, sys
+from tests.network import guarded
+from tests.test_network import BLIND_SPOTS
+with guarded() as network:
+    with contextlib.suppress(Exception):  # the snippet hides the error
+        BLIND_SPOTS[sys.argv[1]]()
+print("violations", len(network.violations))
+"""
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize("name", BLIND_SPOTS)
+def test_guard_records_what_goes_around_the_patch(name: str) -> None:
+    """The offending code swallows every error, as a careless snippet would:
+    the guard still records it, so the test around it fails, and nothing was
+    sent. Run where nothing but loopback exists (should the guard ever miss
+    it, the attempt cannot leave the machine, and the trap counts it)."""
+    lab.require()
+    result = lab.run("loopback_only", [sys.executable, "-c", GUARDED_OFFENDER, name])
+    assert result.output.splitlines()[-1:] == ["violations 1"], result.output
+    assert lab.escaped_packets(result) == 0, "refused before the system call"
+
+
+# --------------------------------------------------------------------------
+# C clients: libpq calls libc's connect() itself, which no Python hook sees.
+# Their snippets run where nothing but loopback exists, and a trap counts any
+# packet sent elsewhere.
+# --------------------------------------------------------------------------
+
+# What in a snippet means a client in C (libpq), by psycopg2, psycopg or
+# Django's PostgreSQL backend.
+C_CLIENT_MARKERS = ("psycopg", "django.db.backends.postgresql")
+
+
+def c_client_runs() -> list[Any]:
+    runs = []
+    for scenario in SCENARIOS:
+        text = scenario.path.read_text(encoding="utf-8")
+        if not any(marker in text for marker in C_CLIENT_MARKERS):
+            continue
+        named = [("main", scenario.main), *scenario.variants.items()]
+        for name, run in named:
+            if run is not None and run.lab is None:
+                runs.append(
+                    pytest.param(scenario, name, run, id=f"{scenario.snippet}:{name}")
+                )
+    return runs
+
+
+def lab_setup_for(run: Run) -> str:
+    if len(run.hosts.get("localhost", ())) > 1:
+        return "loopback_only_dual_localhost"
+    return "loopback_only"
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize(("scenario", "name", "run"), c_client_runs())
+def test_c_client_snippets_run_with_nothing_but_loopback(
+    scenario: Scenario, name: str, run: Run
+) -> None:
+    """The recorded output again, at the literal port (nothing listens in a
+    fresh namespace: a real refusal), and no packet sent off loopback."""
+    lab.require()
+    live = [
+        port for port, situation in run.ports.items() if SITUATIONS[situation].speaks
+    ]
+    assert not live, f"a server for {live} would have to run inside the namespace"
+    documented = {port: port for port in run.ports}
+    env = {key: value.format(port=documented) for key, value in run.env.items()}
+    argv = [sys.executable, "-W", "error::ResourceWarning", str(scenario.path)]
+    result = lab.run(lab_setup_for(run), [*argv, *run.argv], env=env)
+    assert lab.escaped_packets(result) == 0, result.output
+    assert result.returncode == run.exit_code, result.output
+    if name == "main":
+        assert result.output.strip() == documented_output(scenario.path), result.output
+    else:
+        recorded = scenario.output_path(name).read_text(encoding="utf-8")
+        assert result.output == recorded
+
+
+def test_c_clients_are_found() -> None:
+    """The list above is not empty by accident (a renamed marker)."""
+    found = {param.values[0].snippet for param in c_client_runs()}
+    assert {"servicos/psycopg2_recusa.py", "bibliotecas/psycopg_recusa.py"} <= found
+
+
+# Deliberate breakages in C: libpq trying a documentation address, or a name
+# that needs DNS; each hides its error, as a careless snippet would.
+C_OFFENDERS = {
+    "libpq_connect": "psycopg2.connect(host='192.0.2.10', port=5432, user='app', "
+    "dbname='app', connect_timeout=2)",
+    "libpq_dns": "psycopg2.connect(host='db.example.com', port=5432, user='app', "
+    "dbname='app', connect_timeout=2)",
+}
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize("name", C_OFFENDERS)
+def test_the_trap_catches_a_c_client_leaving(name: str) -> None:
+    lab.require()
+    program = (
+        "import contextlib\nimport psycopg2\n"
+        f"with contextlib.suppress(psycopg2.Error):\n    {C_OFFENDERS[name]}\n"
+        "print('nada a ver aqui')\n"
+    )
+    result = lab.run("loopback_only", [sys.executable, "-c", program])
+    assert result.output == "nada a ver aqui\n", "the error was hidden"
+    assert lab.escaped_packets(result) > 0, "the attempt was counted"
+
+
+def test_the_audit_hook_rests_between_tests() -> None:
+    """Outside a guard (the hook cannot be removed), it refuses nothing."""
+    with guarded():
+        pass
+    assert socket.getnameinfo(("127.0.0.1", 80), socket.NI_NUMERICHOST)[0] == (
+        "127.0.0.1"
+    )
+
+
 @pytest.mark.parametrize(
     "action",
     [
@@ -108,6 +274,14 @@ def test_guard_lets_loopback_through() -> None:
         assert socket.gethostbyname("localhost").startswith("127.")
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.sendto(b"x", ("127.0.0.1", 9))
+            sock.sendmsg([b"x"], [], 0, ("127.0.0.1", 9))
+        numeric = socket.NI_NUMERICHOST | socket.NI_NUMERICSERV
+        assert socket.getnameinfo(("127.0.0.1", 80), numeric) == ("127.0.0.1", "80")
+        raw = _socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            raw.connect(("127.0.0.1", 9))
+        finally:
+            raw.close()
         assert network.violations == []
 
 

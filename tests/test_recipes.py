@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import errno
 import http.client
+import math
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import httpx
@@ -26,7 +30,7 @@ import urllib3
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from recipes import connect_with_retry, is_connection_refused, wait_for_port
+from recipes import connect_with_retry, is_connection_refused, proxy_for, wait_for_port
 from tests.runner import WINDOWS_REFUSAL_DELAY, situations_behind
 from tests.scenarios import LOCALHOST_BOTH, Run
 from tests.site import ROOT, SNIPPETS
@@ -280,12 +284,212 @@ def test_wait_for_port_times_out_with_the_cause(port_in: PortIn) -> None:
     assert isinstance(exc.__cause__, ConnectionRefusedError)
 
 
+NAN, INF = math.nan, math.inf
+MAX = threading.TIMEOUT_MAX
+POSITIVE = f"deve ser um número de segundos maior que 0 e até {MAX:.0f}"
+POSITIVE_OR_INF = f"{POSITIVE} (ou infinito)"
+NOT_NEGATIVE = f"deve ser um número de segundos de 0 até {MAX:.0f}"
+NOT_NEGATIVE_OR_INF = f"{NOT_NEGATIVE} (ou infinito)"
+# keyword arguments -> the exact message of the ValueError
+WAIT_FOR_PORT_REJECTS = {
+    "timeout_nan": ({"timeout": NAN}, f"timeout {POSITIVE_OR_INF}, não nan"),
+    "timeout_zero": ({"timeout": 0}, f"timeout {POSITIVE_OR_INF}, não 0"),
+    "timeout_negative": ({"timeout": -1}, f"timeout {POSITIVE_OR_INF}, não -1"),
+    "interval_nan": ({"interval": NAN}, f"interval {POSITIVE}, não nan"),
+    "interval_inf": ({"interval": INF}, f"interval {POSITIVE}, não inf"),
+    "interval_zero": ({"interval": 0.0}, f"interval {POSITIVE}, não 0.0"),
+    "interval_negative": ({"interval": -1}, f"interval {POSITIVE}, não -1"),
+    # Past the longest wait the system takes: OverflowError before.
+    "interval_1e308_timeout_inf": (
+        {"interval": 1e308, "timeout": INF},
+        f"interval {POSITIVE}, não 1e+308",
+    ),
+    "connect_timeout_nan": (
+        {"connect_timeout": NAN},
+        f"connect_timeout {POSITIVE}, não nan",
+    ),
+    "connect_timeout_inf": (
+        {"connect_timeout": INF},
+        f"connect_timeout {POSITIVE}, não inf",
+    ),
+    "connect_timeout_zero": (
+        {"connect_timeout": 0},
+        f"connect_timeout {POSITIVE}, não 0",
+    ),
+    "port_zero": ({"port": 0}, "a porta deve ir de 1 a 65535, não 0"),
+    "port_too_big": ({"port": 70000}, "a porta deve ir de 1 a 65535, não 70000"),
+}
+CONNECT_WITH_RETRY_REJECTS = {
+    "attempts_zero": ({"attempts": 0}, "attempts deve ser 1 ou mais, não 0"),
+    "timeout_zero": ({"timeout": 0}, f"timeout {POSITIVE}, não 0"),
+    "timeout_negative": ({"timeout": -1}, f"timeout {POSITIVE}, não -1"),
+    "timeout_nan": ({"timeout": NAN}, f"timeout {POSITIVE}, não nan"),
+    "timeout_inf": ({"timeout": INF}, f"timeout {POSITIVE}, não inf"),
+    "base_delay_negative": (
+        {"base_delay": -0.1},
+        f"base_delay {NOT_NEGATIVE}, não -0.1",
+    ),
+    "base_delay_nan": ({"base_delay": NAN}, f"base_delay {NOT_NEGATIVE}, não nan"),
+    "base_delay_inf": ({"base_delay": INF}, f"base_delay {NOT_NEGATIVE}, não inf"),
+    "max_delay_negative": ({"max_delay": -1}, f"max_delay {NOT_NEGATIVE}, não -1"),
+    "max_delay_nan": ({"max_delay": NAN}, f"max_delay {NOT_NEGATIVE}, não nan"),
+    "max_delay_huge": ({"max_delay": 1e308}, f"max_delay {NOT_NEGATIVE}, não 1e+308"),
+    "deadline_nan": ({"deadline": NAN}, f"deadline {NOT_NEGATIVE_OR_INF}, não nan"),
+    "deadline_negative": (
+        {"deadline": -1},
+        f"deadline {NOT_NEGATIVE_OR_INF}, não -1",
+    ),
+    "port_zero": ({"port": 0}, "a porta deve ir de 1 a 65535, não 0"),
+}
+
+
+@pytest.fixture
+def connects(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every connection attempt the recipes start (none is made)."""
+    attempts: list[object] = []
+
+    def record(address: object, *args: object, **kwargs: object) -> socket.socket:
+        attempts.append(address)
+        raise ConnectionRefusedError(errno.ECONNREFUSED, "recorded, not made")
+
+    monkeypatch.setattr(socket, "create_connection", record)
+    return attempts
+
+
+REJECTS = [
+    pytest.param(recipe, kwargs, message, id=f"{recipe}:{name}")
+    for recipe, table in (
+        ("wait_for_port", WAIT_FOR_PORT_REJECTS),
+        ("connect_with_retry", CONNECT_WITH_RETRY_REJECTS),
+    )
+    for name, (kwargs, message) in table.items()
+]
+
+
+@pytest.mark.parametrize(("recipe", "kwargs", "message"), REJECTS)
+def test_bad_values_are_rejected_up_front(
+    recipe: str, kwargs: dict[str, float], message: str, connects: list[object]
+) -> None:
+    """The documented message, before the first attempt: a negative delay
+    used to fail only after the first refusal, ``timeout=0`` became a 1 ms
+    timeout, ``deadline=nan`` was ignored, ``timeout=nan`` waited for ever."""
+    arguments = dict(kwargs)
+    port = int(arguments.pop("port", 1))
+    slept: list[float] = []
+    calls = {
+        "wait_for_port": lambda: wait_for_port(LOOPBACK_V4, port, **arguments),
+        "connect_with_retry": lambda: connect_with_retry(
+            (LOOPBACK_V4, port),
+            sleep=slept.append,
+            **arguments,  # type: ignore[arg-type]
+        ),
+    }
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        calls[recipe]()
+    assert (connects, slept) == ([], [])
+
+
 @pytest.mark.parametrize(
-    "kwargs", [{"timeout": 0}, {"interval": -1}, {"connect_timeout": 0}]
+    "call",
+    [
+        lambda: wait_for_port(LOOPBACK_V4, "80", timeout=1),  # type: ignore[arg-type]
+        lambda: wait_for_port(LOOPBACK_V4, 80, timeout="1"),  # type: ignore[arg-type]
+        lambda: connect_with_retry((LOOPBACK_V4, 80), attempts=1.5),  # type: ignore[arg-type]
+        lambda: connect_with_retry((LOOPBACK_V4, 80), retry_on=(ValueError,)),  # type: ignore[arg-type]
+        lambda: connect_with_retry((LOOPBACK_V4, 80), retry_on=ConnectionRefusedError),  # type: ignore[arg-type]
+    ],
+    ids=[
+        "port_str",
+        "timeout_str",
+        "attempts_float",
+        "retry_on_value",
+        "retry_on_bare",
+    ],
 )
-def test_wait_for_port_rejects_bad_values(kwargs: dict[str, float]) -> None:
-    with pytest.raises(ValueError, match="positivos"):
-        wait_for_port(LOOPBACK_V4, 1, **kwargs)
+def test_arguments_of_the_wrong_type_raise_type_error(
+    call: Callable[[], object], connects: list[object]
+) -> None:
+    with pytest.raises(TypeError):
+        call()
+    assert connects == []
+
+
+def retried_refusal(port: int, **kwargs: Any) -> tuple[Exception, list[float]]:
+    """``connect_with_retry`` against a refused port: the refusal it re-raised
+    and the sleeps it asked for."""
+    delays: list[float] = []
+    exc = caught(
+        lambda: connect_with_retry((LOOPBACK_V4, port), sleep=delays.append, **kwargs)
+    )
+    assert isinstance(exc, ConnectionRefusedError)
+    return exc, delays
+
+
+def test_an_endless_wait_is_accepted(port_in: PortIn) -> None:
+    """``timeout=inf`` waits for ever; it returns once the port accepts."""
+    waited = wait_for_port(LOOPBACK_V4, port_in("late"), timeout=INF, interval=0.02)
+    assert waited < 2 + WINDOWS_REFUSAL_DELAY
+    assert MAX >= 4294967  # the longest wait on Windows, the shortest of all
+
+
+def test_connect_with_retry_backs_off_past_1024_attempts(port_in: PortIn) -> None:
+    """``base_delay * 2 ** 1024`` was an OverflowError; the ceiling now
+    doubles from the last one and stops at ``max_delay``."""
+    exc, delays = retried_refusal(
+        port_in("refused"), attempts=1100, base_delay=1.0, max_delay=0.0, deadline=None
+    )
+    assert delays == [0.0] * 1099
+    if sys.version_info >= (3, 11):
+        assert "1100 tentativa(s)" in exc.__notes__[0]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="ExceptionGroup is 3.11+")
+@pytest.mark.parametrize(
+    ("innermost", "refused"),
+    [(ConnectionRefusedError(), True), (TimeoutError(), False)],
+    ids=["refusal", "timeout"],
+)
+def test_deeply_nested_groups_are_walked_without_recursion(
+    innermost: BaseException, refused: bool
+) -> None:
+    exc: BaseException = innermost
+    for _ in range(5000):
+        exc = ExceptionGroup("nível", [exc])  # noqa: F821
+    assert is_connection_refused(exc) is refused
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="ExceptionGroup is 3.11+")
+def test_a_group_of_unusable_addresses_alone_is_no_refusal() -> None:
+    unusable = OSError(errno.EADDRNOTAVAIL, "indisponível")
+    assert not is_connection_refused(ExceptionGroup("x", [unusable]))  # noqa: F821
+    refused = ConnectionRefusedError()
+    assert is_connection_refused(ExceptionGroup("x", [unusable, refused]))  # noqa: F821
+
+
+def test_proxy_for_reads_no_proxy_as_urllib_does(
+    port_in: PortIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``NO_PROXY=127.0.0.0/8``: a CIDR range. urllib (which ``proxy_for``
+    follows) and httpx still send 127.0.0.1 through the proxy; requests reads
+    the range and goes straight to the server. Checked against the pinned
+    libraries, with a dead proxy in front of a live server."""
+    server, proxy = port_in("http"), port_in("refused")
+    url, proxy_url = f"http://{LOOPBACK_V4}:{server}/", f"http://{LOOPBACK_V4}:{proxy}"
+    for name, value in (("HTTP_PROXY", proxy_url), ("NO_PROXY", "127.0.0.0/8")):
+        monkeypatch.setenv(name, value)
+        monkeypatch.setenv(name.lower(), value)
+    for name in ("HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+    assert proxy_for(url) == proxy_url
+    urllib_error = caught(lambda: urllib.request.build_opener().open(url, timeout=2))
+    assert isinstance(urllib_error, urllib.error.URLError)
+    assert is_connection_refused(urllib_error)  # the proxy refused
+    httpx_error = caught(lambda: httpx.get(url, timeout=2))
+    assert isinstance(httpx_error, httpx.ProxyError | httpx.ConnectError)
+    assert is_connection_refused(httpx_error)
+    assert requests.get(url, timeout=2).status_code == 200  # no proxy for it
 
 
 # Jitter seed of the late-server test. Unseeded, about 0.25 % of draws slept
@@ -323,18 +527,13 @@ def test_connect_with_retry_succeeds_when_the_server_comes_up(port_in: PortIn) -
 
 
 def test_connect_with_retry_backs_off_then_reraises(port_in: PortIn) -> None:
-    delays: list[float] = []
-    exc = caught(
-        lambda: connect_with_retry(
-            (LOOPBACK_V4, port_in("refused")),
-            attempts=4,
-            base_delay=0.1,
-            max_delay=0.3,
-            sleep=delays.append,
-            rng=random.Random(7),
-        )
+    exc, delays = retried_refusal(
+        port_in("refused"),
+        attempts=4,
+        base_delay=0.1,
+        max_delay=0.3,
+        rng=random.Random(7),
     )
-    assert isinstance(exc, ConnectionRefusedError)
     caps = [0.1, 0.2, 0.3]  # base * 2**n, capped by max_delay
     same_draws = random.Random(7)
     assert delays == [same_draws.uniform(0, cap) for cap in caps]
@@ -348,38 +547,21 @@ def test_connect_with_retry_default_jitter_follows_random_seed(
 ) -> None:
     """Without ``rng``, ``random.seed`` fixes the jitter (snippet runs rely on it)."""
     state = random.getstate()
-    delays: list[float] = []
     try:
         random.seed(7)
-        exc = caught(
-            lambda: connect_with_retry(
-                (LOOPBACK_V4, port_in("refused")),
-                attempts=4,
-                base_delay=0.1,
-                max_delay=0.3,
-                sleep=delays.append,
-            )
+        _, delays = retried_refusal(
+            port_in("refused"), attempts=4, base_delay=0.1, max_delay=0.3
         )
     finally:
         random.setstate(state)
-    assert isinstance(exc, ConnectionRefusedError)
     same_draws = random.Random(7)
     assert delays == [same_draws.uniform(0, cap) for cap in (0.1, 0.2, 0.3)]
 
 
 def test_connect_with_retry_respects_the_deadline(port_in: PortIn) -> None:
-    delays: list[float] = []
-    exc = caught(
-        lambda: connect_with_retry(
-            (LOOPBACK_V4, port_in("refused")),
-            attempts=100,
-            base_delay=1.0,
-            max_delay=1.0,
-            deadline=0.0,
-            sleep=delays.append,
-        )
+    _, delays = retried_refusal(
+        port_in("refused"), attempts=100, base_delay=1.0, max_delay=1.0, deadline=0.0
     )
-    assert isinstance(exc, ConnectionRefusedError)
     assert delays == []
 
 

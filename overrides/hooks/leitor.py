@@ -75,7 +75,9 @@ def llms_txt(config) -> str:
     for page in _pages:
         description = html.unescape(str(page.meta.get("description") or ""))
         line = f"- [{page.title}]({site}{page.url})"
-        lines.append(f"{line}: {' '.join(description.split())}" if description else line)
+        if description:
+            line += f": {' '.join(description.split())}"
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 
