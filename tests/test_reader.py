@@ -442,3 +442,34 @@ def test_page_reads_typed_keys_and_offers_a_prefilled_issue(
     query = parse_qs(url.query)
     assert query["template"] == ["mensagem.yml"]
     assert query["mensagem"] == [unplaced]
+
+
+AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => (await axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+    'wcag22aa']}, resultTypes: ['violations'],
+})).violations.map((v) => `${v.id} (${v.impact}): ` +
+  v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '))"""
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize(
+    "text",
+    [
+        'psycopg2.OperationalError: connection to server at "127.0.0.1", '
+        "port 5432 failed: Connection refused",
+        "o programa parou sem dizer por quê",
+    ],
+    ids=["placed", "unplaced"],
+)
+def test_page_with_a_reading_has_no_accessibility_violation(
+    text: str, reader_tab: tuple[object, list[str]], page_readings: dict[str, dict]
+) -> None:
+    if not AXE.exists():
+        browser_required("axe-core missing: run npm ci --prefix tests/browser")
+    page, _ = reader_tab
+    paste(page, text)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    assert page.evaluate(AXE_RUN) == []
