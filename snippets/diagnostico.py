@@ -1009,7 +1009,9 @@ def render_reading(reading: Reading) -> str:
     wrap = {"width": 76, "subsequent_indent": "  "}
     lines.append(textwrap.fill(f"O que é: {reading.explicacao}", **wrap))
     if reading.quem != "programa":
-        lines.append(textwrap.fill(f"Quem: {reading.quem_explicacao}", **wrap))
+        lines.append(
+            textwrap.fill(f"Sobre quem recusou: {reading.quem_explicacao}", **wrap)
+        )
     lines += [textwrap.fill(f"Nota: {note}", **wrap) for note in reading.notas]
     lines.append("Próximos passos:")
     lines += [f"  {step}" for step in reading.passos]

@@ -160,12 +160,12 @@
       : "não aparece na mensagem";
     row(list, "Onde", place);
     if (r.biblioteca) row(list, "Biblioteca", link(r.biblioteca_pagina, r.biblioteca_nome));
-    if (r.quem !== "programa") row(list, "Quem", r.quem_explicacao);
+    if (r.quem !== "programa") row(list, "O que isso quer dizer", r.quem_explicacao);
     r.notas.forEach(function (note) { row(list, "Nota", note); });
     out.appendChild(list);
     out.appendChild(element("h3", "Próximos passos"));
     out.appendChild(element("pre", null)).appendChild(element("code", r.passos.join("\n")));
-    var answer = element("p", "A página que responde: ");
+    var answer = element("p", "Abra a página que responde: ");
     answer.appendChild(link(r.pagina, r.pagina.replace(/#.*/, "")));
     out.appendChild(answer);
     if (!r.reconhecida) {
