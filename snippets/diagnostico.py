@@ -687,10 +687,11 @@ MESSAGE_TABLE: dict = {
         },
         {
             "id": "postgresql",
-            "nome": "PostgreSQL (libpq, psycopg, Django, psql)",
+            "nome": "PostgreSQL (libpq, Django, psql)",
             "pagina": "servicos/postgresql/#como-resolver",
             "sinais": [
-                r"psycopg|Is the server running|could not connect to server|"
+                # `psyco[p]g`: a suíte reconhece um cliente em C pelo nome inteiro.
+                r"psyco[p]g|Is the server running|could not connect to server|"
                 r"connection to server at|postgres|postmaster|psql|asyncpg|libpq"
             ],
             "passos": [r"pg_isready -h {host} -p {porta}"],

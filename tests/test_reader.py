@@ -40,6 +40,14 @@ def expected_fields(entry: Entry) -> dict:
     return {k: getattr(entry, k) for k in FIELDS}
 
 
+def skip_while_recording(entry: Entry, request: pytest.FixtureRequest) -> None:
+    """The site's outputs were read at collection; --update-examples rewrites
+    them in this same run, so their entries are checked in the next one."""
+    recording = request.config.getoption("--update-examples", default=False)
+    if recording and entry.id.startswith("site:"):
+        pytest.skip("recorded outputs are being rewritten in this run")
+
+
 def table_patterns() -> list[str]:
     table = diagnostico.MESSAGE_TABLE
     patterns = [p for p, _ in table["sinais"]] + [p for p, _ in table["onde"]]
@@ -87,8 +95,12 @@ def test_every_recorded_output_of_the_site_is_in_the_corpus() -> None:
 
 @pytest.mark.parametrize("entry", CORPUS, ids=lambda e: e.id)
 def test_command_reads_the_corpus(
-    entry: Entry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    entry: Entry,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
+    skip_while_recording(entry, request)
     message = tmp_path / "mensagem.txt"
     message.write_text(entry.text, encoding="utf-8")
     code = diagnostico.main(["--mensagem", str(message), "--so-ler", "--json"])
@@ -371,11 +383,24 @@ def wait_reading(page: object, text: str) -> dict:
     return data
 
 
+def selected_entries(session: pytest.Session) -> list[Entry]:
+    """The corpus entries the selected page tests read (all, in a full run;
+    one at least, so the page has read something)."""
+    wanted = {
+        item.callspec.params["entry"].id
+        for item in session.items
+        if item.originalname == "test_page_reads_the_corpus"
+    }
+    return [entry for entry in CORPUS if entry.id in wanted] or CORPUS[:1]
+
+
 @pytest.fixture(scope="module")
-def page_readings(reader_tab: tuple[object, list[str]]) -> dict[str, dict]:
+def page_readings(
+    reader_tab: tuple[object, list[str]], request: pytest.FixtureRequest
+) -> dict[str, dict]:
     page, requests = reader_tab
     before = list(requests)
-    readings = {entry.id: paste(page, entry.text) for entry in CORPUS}
+    readings = {e.id: paste(page, e.text) for e in selected_entries(request.session)}
     readings["requests before reading"] = before  # type: ignore[assignment]
     return readings
 
@@ -395,7 +420,9 @@ def page_fields(data: dict) -> dict:
 @pytest.mark.browser
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("entry", CORPUS, ids=lambda e: e.id)
-def test_page_reads_the_corpus(entry: Entry, page_readings: dict[str, dict]) -> None:
+def test_page_reads_the_corpus(entry: Entry, request: pytest.FixtureRequest) -> None:
+    skip_while_recording(entry, request)
+    page_readings = request.getfixturevalue("page_readings")
     assert page_fields(page_readings[entry.id]) == expected_fields(entry)
 
 
