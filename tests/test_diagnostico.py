@@ -232,12 +232,19 @@ def test_bad_input_with_a_closed_stderr_still_ends_with_74() -> None:
     assert (code, stdout) == (diagnostico.EXIT_OUTPUT, b"")
 
 
+# Closed descriptors (`>&-`) and signals sent by another process are POSIX's.
+posix_only = pytest.mark.skipif(
+    sys.platform == "win32", reason="no `>&-` nor kill(2) on Windows"
+)
+
+
 def closing(*fds: int) -> Callable[[], None]:
     """What the shell's ``>&-`` / ``2>&-`` do: the program starts without the
     descriptor, and Python sets ``sys.stdout``/``sys.stderr`` to None."""
     return lambda: [os.close(fd) for fd in fds]  # type: ignore[func-returns-value]
 
 
+@posix_only
 @pytest.mark.parametrize(
     ("closed", "make_argv", "code"),
     [
@@ -438,6 +445,7 @@ time.sleep(20)
 """
 
 
+@posix_only
 @pytest.mark.parametrize("name", STOP_SIGNALS)
 def test_a_signal_during_start_up_ends_it_at_once(name: str, tmp_path: Path) -> None:
     """A signal while the command is still importing its modules (one import
