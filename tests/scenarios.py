@@ -441,7 +441,7 @@ SCENARIOS = [
     ),
     # A full accept queue drops SYNs on Linux (Windows refuses instead).
     Scenario("servicos/fila_cheia.py", platforms=("linux",)),
-    # The long tail: servicos/unix.md, rpc.md, bancos-nosql.md, busca.md,
+    # The long tail: servicos/unix.md, rpc.md, outros-bancos.md, busca.md,
     # nuvem-e-ia.md, kafka-memcached.md, ssh.md (real clients, verbatim).
     message("servicos/unix_socket_orfao.py", {}),
     # docker 7.2.0 leaves its Unix socket unclosed when the connect fails.

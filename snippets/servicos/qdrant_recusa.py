@@ -3,8 +3,8 @@ import traceback
 from qdrant_client import QdrantClient
 from qdrant_client.http.exceptions import ResponseHandlingException
 
-# check_compatibility=False: sem ele, o cliente já consulta a versão do
-# servidor ao ser criado e emite um aviso quando a conexão falha.
+# check_compatibility=False: sem a consulta da versão do servidor, que o
+# cliente faz numa thread à parte ao ser criado.
 client = QdrantClient(url="http://127.0.0.1:6333", timeout=3, check_compatibility=False)
 try:
     print(client.get_collections())
