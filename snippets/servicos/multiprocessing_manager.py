@@ -8,7 +8,7 @@ class QueueManager(BaseManager):
 
 QueueManager.register("get_queue")
 
-# connect() não aceita tempo-limite: só vale porque a recusa é imediata.
+# `connect()` não aceita tempo-limite: só vale porque a recusa é imediata.
 manager = QueueManager(address=("127.0.0.1", 50000), authkey=b"segredo")
 try:
     manager.connect()
