@@ -68,6 +68,10 @@ def render(data: dict[str, Any]) -> str:
         "description: Onde a recusa aparece — as situações em que programadores "
         "Python relatam ConnectionRefusedError em relatos públicos, em ordem pelo "
         "número de relatos, com os links e a página que responde a cada uma.",
+        # Every message is named here: in the search, this list would outrank
+        # the pages that answer. It is reached from the message index.
+        "search:",
+        "  exclude: true",
         "---",
         "",
         "<!-- Gerado de tests/data/catalogo.yml por: python -m scripts.catalogo -->",
