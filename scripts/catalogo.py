@@ -70,8 +70,7 @@ def render(data: dict[str, Any]) -> str:
         "número de relatos, com os links e a página que responde a cada uma.",
         # Every message is named here: in the search, this list would outrank
         # the pages that answer. It is reached from the message index.
-        "search:",
-        "  exclude: true",
+        "search: { exclude: true }",
         "---",
         "",
         "<!-- Gerado de tests/data/catalogo.yml por: python -m scripts.catalogo -->",
