@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import socket
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tests import lab
@@ -459,6 +459,35 @@ SCENARIOS = [
     ),
     # A full accept queue drops SYNs on Linux (Windows refuses instead).
     Scenario("servicos/fila_cheia.py", platforms=("linux",)),
+    # The long tail: servicos/unix.md, rpc.md, outros-bancos.md, busca.md,
+    # nuvem-e-ia.md, kafka-memcached.md, ssh.md (real clients, verbatim).
+    message("servicos/unix_socket_orfao.py", {}),
+    # docker 7.2.0 leaves its Unix socket unclosed when the connect fails.
+    replace(message("servicos/docker_socket_orfao.py", {}), leaks=True),
+    message("servicos/xmlrpc_recusa.py", {9001: "refused"}),
+    message("servicos/multiprocessing_manager.py", {50000: "refused"}),
+    message("servicos/websockets_recusa.py", {8765: "refused"}),
+    # grpcio connects from its core in C, past the port mapping.
+    message("servicos/grpc_recusa.py", {50051: "refused_50051"}),
+    message("servicos/asyncpg_recusa.py", {5432: "refused"}),
+    message("servicos/neo4j_recusa.py", {7687: "refused"}),
+    message("servicos/cassandra_recusa.py", {9042: "refused"}),
+    Scenario(
+        "servicos/sqlserver_porta.py",
+        main=Run(ports={1433: "refused"}, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={1433: "listening"})},
+    ),
+    message("servicos/elasticsearch_recusa.py", {9200: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/opensearch_recusa.py", {9200: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/qdrant_recusa.py", {6333: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/boto3_localstack.py", {4566: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/ollama_cliente.py", {11434: "refused"}, env=NO_PROXY_ENV),
+    # api_version_auto_timeout_ms=1000: the producer waits that long.
+    message(
+        "servicos/kafka_recusa.py", {9092: "refused"}, min_seconds=0.9, max_seconds=2.5
+    ),
+    message("servicos/pymemcache_recusa.py", {11211: "refused"}),
+    message("servicos/paramiko_recusa.py", {22: "refused"}),
     # New rows go above this line (the scaffold inserts them here).
 ]
 

@@ -283,22 +283,33 @@ def http_late() -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def refused_5432() -> Iterator[int]:
-    """Port 5432 itself refused on 127.0.0.1 and ::1 (libpq, in C, is not mapped).
+def refused_at(port: int) -> Iterator[int]:
+    """``port`` itself refused on 127.0.0.1 and ::1, for clients in C (libpq,
+    gRPC's core) that the port mapping cannot reach.
 
-    libpq prints the port it tried, so the page's message needs the real
-    documented port. Skipped where something on this machine holds 5432.
+    They print the port they tried, so the page's message needs the real
+    documented port. Skipped where something on this machine holds it.
     """
     with contextlib.ExitStack() as stack:
         hosts = [LOOPBACK_V4] + ([LOOPBACK_V6] if ipv6_available() else [])
         for host in hosts:
             try:
-                stack.enter_context(bound_socket(host, 5432))
+                stack.enter_context(bound_socket(host, port))
             except OSError as exc:
                 import pytest  # only here: situations are plain context managers
 
-                pytest.skip(f"port 5432 is in use on {host} here: {exc}")
-        yield 5432
+                pytest.skip(f"port {port} is in use on {host} here: {exc}")
+        yield port
+
+
+def refused_5432() -> contextlib.AbstractContextManager[int]:
+    """PostgreSQL's port, for libpq (psycopg2, psycopg, Django)."""
+    return refused_at(5432)
+
+
+def refused_50051() -> contextlib.AbstractContextManager[int]:
+    """The port of gRPC's examples, for grpcio's core (in C)."""
+    return refused_at(50051)
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
@@ -431,6 +442,7 @@ SITUATIONS: dict[str, Situation] = {
     "udp_echo": Situation(udp_echo, speaks="udp"),
     "http_late": Situation(http_late, speaks="http"),
     "refused_5432": Situation(refused_5432, speaks=None),
+    "refused_50051": Situation(refused_50051, speaks=None),
     "smtp": Situation(smtp, speaks="smtp"),
     "webdriver": Situation(webdriver, speaks="webdriver"),
 }
