@@ -285,6 +285,31 @@ def test_only_kept_references_exhaust_descriptors(keep: bool, exhausts: bool) ->
         assert result.stdout == "ok\n"
 
 
+LEAK_AT_EXIT = "import socket\ns = socket.socket()  # never closed\n"
+
+
+@CPYTHON_ONLY
+@pytest.mark.parametrize(
+    ("flags", "shown"),
+    [((), False), (("-X", "dev"), True), (("-W", "default"), True)],
+    ids=["plain", "dev_mode", "w_default"],
+)
+def test_resource_warning_is_hidden_by_default(flags: tuple[str, ...], shown: bool) -> None:
+    """The default warning filters ignore ResourceWarning (a plain ``python``
+    run shows nothing); ``-X dev`` and ``-W default`` show the unclosed socket.
+    ``-E`` keeps this run's PYTHONWARNINGS out, as in a reader's shell."""
+    result = subprocess.run(
+        [sys.executable, "-E", *flags, "-c", LEAK_AT_EXIT],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert ("ResourceWarning: unclosed <socket.socket" in result.stderr) is shown, (
+        result.stderr
+    )
+
+
 # armadilhas/localhost-ipv6.md -----------------------------------------------
 
 
