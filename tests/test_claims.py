@@ -310,6 +310,26 @@ def test_resource_warning_is_hidden_by_default(flags: tuple[str, ...], shown: bo
     )
 
 
+# armadilhas/servico-iniciando.md -------------------------------------------
+
+
+def test_wait_for_port_is_satisfied_by_a_listener_that_never_serves(
+    port_in: PortIn,
+) -> None:
+    """"Aceitar não é estar pronto": a proxy that accepts and drops every
+    connection (as docker-proxy does while the container's server is not up)
+    ends the wait at once, and the first real request is reset."""
+    from recipes import wait_for_port  # snippets/ is on the path (conftest.py)
+
+    port = port_in("reset")
+    waited = wait_for_port(LOOPBACK_V4, port, timeout=2, interval=0.02)
+    assert waited < 0.5
+    with socket.create_connection((LOOPBACK_V4, port), timeout=2) as conn:
+        conn.sendall(b"GET /health HTTP/1.0\r\n\r\n")
+        with pytest.raises(ConnectionResetError):
+            conn.recv(1024)
+
+
 # armadilhas/localhost-ipv6.md -----------------------------------------------
 
 
