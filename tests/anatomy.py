@@ -1,4 +1,6 @@
-"""The problem-page anatomy, read from the Markdown: Sintoma -> Causa -> Como resolver -> Prova.
+"""The problem-page anatomy, read from the Markdown.
+
+Sintoma -> Causa -> Como resolver -> Prova.
 
 A page with one situation has the four texts as ``##`` headings (ids ``sintoma``,
 ``causa``, ``como-resolver``, ``prova``). A page with several has one ``##``
@@ -27,7 +29,9 @@ ANATOMY = (
 # Sections that may close a page after its situations, by id.
 CLOSING = {"proximos-passos": "Próximos passos", "veja-tambem": "Veja também"}
 
-HEADING = re.compile(r"^(?P<hashes>#{2,6})\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
+HEADING = re.compile(
+    r"^(?P<hashes>#{2,6})\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$"
+)
 ID = re.compile(r"#(?P<id>[\w-]+)")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -100,7 +104,9 @@ class Page:
         return self.path.relative_to(DOCS).as_posix()
 
     def headings(self, level: int) -> list[Heading]:
-        return [s.heading for s in self.sections if s.heading and s.heading.level == level]
+        return [
+            s.heading for s in self.sections if s.heading and s.heading.level == level
+        ]
 
 
 def parse(path: Path) -> Page:
@@ -224,12 +230,18 @@ def anatomy_problems(page: Page) -> list[str]:
             if s.heading and s.heading.level == situation.level
         ]
         if situation.level == 3 and situation.sections[0].heading.id is None:
-            problems.append(f"{situation.name}: the situation's heading has no explicit id.")
+            problems.append(
+                f"{situation.name}: the situation's heading has no explicit id."
+            )
         expected = [(title, situation.prefix + ident) for title, ident in ANATOMY]
         actual = [(h.title, h.id) for h in heads[: len(ANATOMY)]]
         if actual != expected:
-            shown = ", ".join(f"{'#' * situation.level} {t} {{ #{i} }}" for t, i in actual)
-            want = ", ".join(f"{'#' * situation.level} {t} {{ #{i} }}" for t, i in expected)
+            shown = ", ".join(
+                f"{'#' * situation.level} {t} {{ #{i} }}" for t, i in actual
+            )
+            want = ", ".join(
+                f"{'#' * situation.level} {t} {{ #{i} }}" for t, i in expected
+            )
             problems.append(
                 f"{situation.name}: headings are [{shown or 'none'}]; the anatomy "
                 f"starts with [{want}], in this order."
@@ -248,7 +260,11 @@ def anatomy_problems(page: Page) -> list[str]:
 def _fences_before_fix(situation: Situation) -> list[tuple[str, Fence]]:
     """Each fence before the situation's `Como resolver`, with the part it sits in."""
     found = []
-    part = situation.sections[0].heading.title if situation.sections[0].heading else "(top)"
+    part = (
+        situation.sections[0].heading.title
+        if situation.sections[0].heading
+        else "(top)"
+    )
     for section in situation.sections:
         heading = section.heading
         if heading and heading.level == situation.level:
@@ -287,7 +303,9 @@ def listing_problems(page: Page) -> list[str]:
             else:
                 texts += 1
         if texts > 1:
-            problems.append(f"{situation.name}: Sintoma shows {texts} blocks; at most one.")
+            problems.append(
+                f"{situation.name}: Sintoma shows {texts} blocks; at most one."
+            )
     return problems
 
 
@@ -324,8 +342,8 @@ def shape_problems(page: Page) -> list[str]:
             lines = cause.prose()
             if any(LIST_ITEM.match(x) or BLOCK.match(x) for x in lines) or cause.fences:
                 problems.append(
-                    f"{situation.name}: Causa holds a list, table, admonition or block; "
-                    "it is one or two sentences of prose."
+                    f"{situation.name}: Causa holds a list, table, admonition or "
+                    "block; it is one or two sentences of prose."
                 )
             text = plain(lines)
             count, words = sentences(text), len(text.split())
@@ -342,13 +360,13 @@ def shape_problems(page: Page) -> list[str]:
             shows = bool(symptom.fences) or bool(MESSAGE.search("\n".join(lines)))
             if not shows:
                 problems.append(
-                    f"{situation.name}: Sintoma does not show the message (a `text` block "
-                    "or the error in code, such as `ConnectionRefusedError`)."
+                    f"{situation.name}: Sintoma does not show the message (a `text` "
+                    "block or the error in code, such as `ConnectionRefusedError`)."
                 )
             if any(LIST_ITEM.match(x) or BLOCK.match(x) for x in lines):
                 problems.append(
-                    f"{situation.name}: Sintoma holds a list, table or admonition; it is "
-                    "one line of prose and at most a `text` block."
+                    f"{situation.name}: Sintoma holds a list, table or admonition; "
+                    "it is one line of prose and at most a `text` block."
                 )
             if sentences(text) > SYMPTOM_SENTENCES:
                 problems.append(
@@ -361,7 +379,8 @@ def shape_problems(page: Page) -> list[str]:
             for section in fix
         ):
             problems.append(
-                f"{situation.name}: Como resolver has neither numbered steps nor commands."
+                f"{situation.name}: Como resolver has neither numbered steps "
+                "nor commands."
             )
     return problems
 

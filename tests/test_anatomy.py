@@ -1,4 +1,6 @@
-"""Every problem page puts the fix on the first screen: Sintoma -> Causa -> Como resolver -> Prova.
+"""Every problem page puts the fix on the first screen.
+
+Sintoma -> Causa -> Como resolver -> Prova.
 
 Problem pages are the pages of ``anatomy.PROBLEM_FOLDERS`` (``armadilhas/``,
 ``servicos/``), index pages aside; a new page there is checked too. For every
@@ -87,11 +89,15 @@ def first_listing(text: str) -> int:
     return len(text)
 
 
-FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$", re.MULTILINE)
+FENCE = re.compile(
+    r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$", re.MULTILINE
+)
 
 
 @pytest.mark.parametrize(
-    "marker", ["ss -ltnp", "python diagnostico.py HOST PORTA"], ids=["listeners", "command"]
+    "marker",
+    ["ss -ltnp", "python diagnostico.py HOST PORTA"],
+    ids=["listeners", "command"],
 )
 def test_home_says_what_to_do_first_on_the_first_screen(marker: str) -> None:
     text = (DOCS / "index.md").read_text(encoding="utf-8")
@@ -115,15 +121,19 @@ def test_home_does_not_repeat_the_summary_title() -> None:
     repeated = [
         title
         for path in included
-        for title in re.findall(r'^!!!\s+\w+\s+"([^"]+)"', path.read_text("utf-8"), re.M)
+        for title in re.findall(
+            r'^!!!\s+\w+\s+"([^"]+)"', path.read_text("utf-8"), re.M
+        )
         if title in titles
     ]
-    assert not repeated, f"index.md: heading and included admonition both say {repeated}"
+    assert not repeated, (
+        f"index.md: heading and included admonition both say {repeated}"
+    )
 
 
 def test_command_page_offers_the_download_on_the_first_screen() -> None:
     text = (DOCS / "diagnostico" / "comando.md").read_text(encoding="utf-8")
-    marker = '(../codigo/diagnostico.py){'
+    marker = "(../codigo/diagnostico.py){"
     count = words_before(text, marker)
     assert count is not None, "diagnostico/comando.md: no download link at the top"
     assert count <= FIRST_SCREEN_WORDS, (

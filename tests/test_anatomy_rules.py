@@ -28,7 +28,7 @@ class Block:
 
 
 def blocks(text: str, page: str = "") -> list[Block]:
-    """Blocks of Markdown text between blank lines, fenced code and front matter aside."""
+    """Markdown blocks between blank lines; fenced code and front matter aside."""
     lines = text.splitlines()
     if lines and lines[0] == "---":
         end = lines.index("---", 1)
@@ -64,7 +64,7 @@ def page_blocks() -> list[Block]:
 
 
 def with_lead_in() -> list[Block]:
-    """Page blocks, a list joined to the paragraph that leads into it (ending in ':')."""
+    """Page blocks; a list joins the paragraph that leads into it (with ':')."""
     found: list[Block] = []
     for block in page_blocks():
         last = found[-1] if found else None
@@ -86,7 +86,9 @@ def snippet_comments() -> list[Block]:
     for path in sorted(SNIPPETS.rglob("*.py")):
         for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
             if "#" in line and not line.lstrip().startswith("#>"):
-                found.append(Block(f"snippets/{path.relative_to(SNIPPETS)}", number, line))
+                found.append(
+                    Block(f"snippets/{path.relative_to(SNIPPETS)}", number, line)
+                )
     return found
 
 
@@ -129,12 +131,15 @@ RULES = [
         "full_queue_on_other_systems_without_a_source",
         "What a full accept queue does outside Linux cannot run here: the sentence "
         "that says it cites Microsoft's `listen` documentation (WSAECONNREFUSED).",
-        "docs/armadilhas/parecidas.md (Só no Linux), docs/servicos/servidor.md (backlog)",
+        "docs/armadilhas/parecidas.md (Só no Linux), "
+        "docs/servicos/servidor.md (backlog)",
         "A fila cheia vira tempo esgotado no Linux. Outros sistemas podem recusar\n"
         "a conexão nesse caso; um firewall com `DROP` dá tempo esgotado em todos.",
-        lambda block: bool(FULL_QUEUE.search(block.text))
-        and bool(OTHER_SYSTEMS.search(block.text))
-        and "learn.microsoft.com" not in block.text,
+        lambda block: (
+            bool(FULL_QUEUE.search(block.text))
+            and bool(OTHER_SYSTEMS.search(block.text))
+            and "learn.microsoft.com" not in block.text
+        ),
         with_lead_in,
     ),
 ]

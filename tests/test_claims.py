@@ -294,7 +294,9 @@ LEAK_AT_EXIT = "import socket\ns = socket.socket()  # never closed\n"
     [((), False), (("-X", "dev"), True), (("-W", "default"), True)],
     ids=["plain", "dev_mode", "w_default"],
 )
-def test_resource_warning_is_hidden_by_default(flags: tuple[str, ...], shown: bool) -> None:
+def test_resource_warning_is_hidden_by_default(
+    flags: tuple[str, ...], shown: bool
+) -> None:
     """The default warning filters ignore ResourceWarning (a plain ``python``
     run shows nothing); ``-X dev`` and ``-W default`` show the unclosed socket.
     ``-E`` keeps this run's PYTHONWARNINGS out, as in a reader's shell."""
@@ -316,7 +318,7 @@ def test_resource_warning_is_hidden_by_default(flags: tuple[str, ...], shown: bo
 def test_wait_for_port_is_satisfied_by_a_listener_that_never_serves(
     port_in: PortIn,
 ) -> None:
-    """"Aceitar não é estar pronto": a proxy that accepts and drops every
+    """Accepting is not being ready: a proxy that accepts and drops every
     connection (as docker-proxy does while the container's server is not up)
     ends the wait at once, and the first real request is reset."""
     from recipes import wait_for_port  # snippets/ is on the path (conftest.py)
