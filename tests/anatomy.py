@@ -27,7 +27,11 @@ ANATOMY = (
     ("Prova", "prova"),
 )
 # Sections that may close a page after its situations, by id.
-CLOSING = {"proximos-passos": "Próximos passos", "veja-tambem": "Veja também"}
+CLOSING = {
+    "proximos-passos": "Próximos passos",
+    "veja-tambem": "Veja também",
+    "comparacao": "Comparação",  # a table of every situation on the page
+}
 
 HEADING = re.compile(
     r"^(?P<hashes>#{2,6})\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$"
