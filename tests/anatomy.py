@@ -92,6 +92,18 @@ class Section:
     lines: list[tuple[int, str]] = field(default_factory=list)
     fences: list[Fence] = field(default_factory=list)
 
+    def paragraphs(self) -> list[tuple[int, str]]:
+        """(first line, text) of each run of non-blank prose lines."""
+        found, current, start = [], [], 0
+        for number, line in [*self.lines, (0, "")]:
+            if line.strip():
+                start = start if current else number
+                current.append(line)
+            elif current:
+                found.append((start, "\n".join(current)))
+                current = []
+        return found
+
     def prose(self) -> list[str]:
         """The section's text outside fences, without HTML comments."""
         text = "\n".join(line for _, line in self.lines)
@@ -100,12 +112,8 @@ class Section:
 
 @dataclass
 class Page:
-    path: Path
+    name: str
     sections: list[Section]
-
-    @property
-    def name(self) -> str:
-        return self.path.relative_to(DOCS).as_posix()
 
     def headings(self, level: int) -> list[Heading]:
         return [
@@ -114,8 +122,18 @@ class Page:
 
 
 def parse(path: Path) -> Page:
-    """Headings, fenced blocks and prose of a page, in order."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """Headings, fenced blocks and prose of a page under docs/, in order."""
+    name = path.relative_to(DOCS).as_posix()
+    return parse_text(path.read_text(encoding="utf-8"), name)
+
+
+def parse_text(markdown: str, name: str) -> Page:
+    """Headings, fenced blocks and prose of Markdown text, in order.
+
+    A fence leaves an empty line in the prose, so the text on either side of
+    it stays two paragraphs.
+    """
+    lines = markdown.splitlines()
     sections = [Section(None)]
     index = 0
     in_front_matter = bool(lines) and lines[0] == "---"
@@ -133,6 +151,7 @@ def parse(path: Path) -> Page:
                 body.append(lines[index])
                 index += 1
             sections[-1].fences.append(Fence(start + 1, language, text, tuple(body)))
+            sections[-1].lines.append((start + 1, ""))
             index += 1
             continue
         heading = HEADING.match(text)
@@ -151,7 +170,7 @@ def parse(path: Path) -> Page:
         else:
             sections[-1].lines.append((index + 1, text))
         index += 1
-    return Page(path, sections)
+    return Page(name, sections)
 
 
 @dataclass

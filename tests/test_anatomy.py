@@ -80,18 +80,10 @@ def words_before(text: str, marker: str) -> int | None:
     return None if at < 0 else len(body[:at].split())
 
 
-def first_listing(text: str) -> int:
-    """Offset of the first fenced block that is not plain text, or the end."""
-    for match in FENCE.finditer(text):
-        info = match["info"].strip().lstrip("{").lstrip(".")
-        if info and info.split()[0].lower() != "text":
-            return match.start()
-    return len(text)
-
-
-FENCE = re.compile(
-    r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$", re.MULTILINE
-)
+def first_listing_line(path: Path) -> int:
+    """Line of the page's first program listing (any fence but plain text)."""
+    listings = [f.line for s in parse(path).sections for f in s.fences if f.is_listing]
+    return min(listings, default=10**9)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +99,8 @@ def test_home_says_what_to_do_first_on_the_first_screen(marker: str) -> None:
         f"index.md: `{marker}` comes after {count} words (first screen: "
         f"{FIRST_SCREEN_WORDS})"
     )
-    assert text.find(marker) < first_listing(text), (
+    line = text[: text.find(marker)].count("\n") + 1
+    assert line < first_listing_line(DOCS / "index.md"), (
         f"index.md: a program listing comes before `{marker}`"
     )
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.anatomy import parse_text
 from tests.scenarios import SCENARIOS
-from tests.site import DOCS, FENCE, INCLUDE, SNIPPETS
+from tests.site import DOCS, INCLUDE, SNIPPETS
 
 
 @dataclass(frozen=True)
@@ -28,31 +29,13 @@ class Block:
 
 
 def blocks(text: str, page: str = "") -> list[Block]:
-    """Markdown blocks between blank lines; fenced code and front matter aside."""
-    lines = text.splitlines()
-    if lines and lines[0] == "---":
-        end = lines.index("---", 1)
-        lines = [""] * (end + 1) + lines[end + 1 :]
-    found, current, start, fence = [], [], 0, None
-    for number, line in enumerate(lines, 1):
-        opener = FENCE.match(line)
-        if fence:
-            if line.strip() == fence:
-                fence = None
-            continue
-        if opener:
-            fence = opener["fence"]
-            line = ""
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            found.append(Block(page, start, "\n".join(current)))
-            current = []
-    if current:
-        found.append(Block(page, start, "\n".join(current)))
-    return found
+    """Markdown blocks between blank lines; fenced code, headings and front
+    matter aside."""
+    return [
+        Block(page, line, paragraph)
+        for section in parse_text(text, page).sections
+        for line, paragraph in section.paragraphs()
+    ]
 
 
 def page_blocks() -> list[Block]:
