@@ -182,6 +182,8 @@ def sysctl(key: str, value: int) -> tuple[str, ...]:
 
 DUAL_LOCALHOST = "::1 localhost\n127.0.0.1 localhost\n"
 """A hosts file as most Linux systems ship it: ``localhost`` is both loopbacks."""
+V4_FIRST_LOCALHOST = "127.0.0.1 localhost\n::1 localhost\n"
+"""The same two lines with ``127.0.0.1`` first, as some distributions write them."""
 
 # 192.0.2.10 stands for a database server across the network; port 5432 is
 # PostgreSQL's. A server listens behind each rule, so the client meets the
@@ -302,6 +304,10 @@ SETUPS: dict[str, Setup] = {
         "(e.g. a dev server that bound `localhost` and got ::1).",
         listen("[::1]:8080"),
         hosts=DUAL_LOCALHOST,
+    ),
+    "v4_first_localhost": Setup(
+        "A dual-stack localhost whose /etc/hosts lists 127.0.0.1 before ::1.",
+        hosts=V4_FIRST_LOCALHOST,
     ),
     "dual_localhost_v4_server": Setup(
         "A dual-stack localhost (::1 and 127.0.0.1) with a server on "

@@ -333,7 +333,10 @@ SCENARIOS = [
     Scenario(
         "bibliotecas/create_connection_all_errors.py",
         main=Run(ports={8080: "refused_both"}, hosts=LOCALHOST_BOTH),
-        variants={"ipv6_no_ar": Run(ports={8080: "v6_only"}, hosts=LOCALHOST_BOTH)},
+        variants={
+            "ipv6_no_ar": Run(ports={8080: "v6_only"}, hosts=LOCALHOST_BOTH),
+            "so_ipv4": Run(ports={8080: "refused"}, hosts=ONLY_V4),
+        },
         min_python=(3, 11),
     ),
     # referencia.md and the recipes' usage examples

@@ -285,6 +285,53 @@ def test_only_kept_references_exhaust_descriptors(keep: bool, exhausts: bool) ->
         assert result.stdout == "ok\n"
 
 
+LEAK_AT_EXIT = "import socket\ns = socket.socket()  # never closed\n"
+
+
+@CPYTHON_ONLY
+@pytest.mark.parametrize(
+    ("flags", "shown"),
+    [((), False), (("-X", "dev"), True), (("-W", "default"), True)],
+    ids=["plain", "dev_mode", "w_default"],
+)
+def test_resource_warning_is_hidden_by_default(
+    flags: tuple[str, ...], shown: bool
+) -> None:
+    """The default warning filters ignore ResourceWarning (a plain ``python``
+    run shows nothing); ``-X dev`` and ``-W default`` show the unclosed socket.
+    ``-E`` keeps this run's PYTHONWARNINGS out, as in a reader's shell."""
+    result = subprocess.run(
+        [sys.executable, "-E", *flags, "-c", LEAK_AT_EXIT],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert ("ResourceWarning: unclosed <socket.socket" in result.stderr) is shown, (
+        result.stderr
+    )
+
+
+# armadilhas/servico-iniciando.md -------------------------------------------
+
+
+def test_wait_for_port_is_satisfied_by_a_listener_that_never_serves(
+    port_in: PortIn,
+) -> None:
+    """Accepting is not being ready: a proxy that accepts and drops every
+    connection (as docker-proxy does while the container's server is not up)
+    ends the wait at once, and the first real request is reset."""
+    from recipes import wait_for_port  # snippets/ is on the path (conftest.py)
+
+    port = port_in("reset")
+    waited = wait_for_port(LOOPBACK_V4, port, timeout=2, interval=0.02)
+    assert waited < 0.5
+    with socket.create_connection((LOOPBACK_V4, port), timeout=2) as conn:
+        conn.sendall(b"GET /health HTTP/1.0\r\n\r\n")
+        with pytest.raises(ConnectionResetError):
+            conn.recv(1024)
+
+
 # armadilhas/localhost-ipv6.md -----------------------------------------------
 
 

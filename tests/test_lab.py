@@ -136,6 +136,10 @@ CLAIMS: dict[str, Claim] = {
         "dual_localhost_v6_server", ("resolve", "localhost", "8080"),
         "::1 127.0.0.1", CONNECTS,
     ),
+    "dual_stack_sorts_v6_loopback_first_even_if_listed_last": Claim(
+        "v4_first_localhost", ("resolve", "localhost", "8080"),
+        "::1 127.0.0.1", CONNECTS,
+    ),
     "dual_localhost_v6_server_refuses_an_ipv4_socket": Claim(
         "dual_localhost_v6_server", ("socket", "inet", "localhost", "8080"),
         "ConnectionRefusedError ECONNREFUSED",

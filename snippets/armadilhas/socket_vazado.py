@@ -6,4 +6,5 @@ try:
 except ConnectionRefusedError:
     print("Conexão recusada.")
     #> Conexão recusada.
-# Ninguém chamou s.close(): o socket fica aberto até o coletor de lixo agir.
+# Ninguém chamou s.close(): o socket fica aberto enquanto s existir (aqui, até
+# o fim do programa).
