@@ -46,9 +46,11 @@ class RequestCounter:
     """An HTTP "server" that reads each request, counts it, then resets (RST).
 
     A failure *after* the request was sent: what urllib3 calls a read error.
+    With ``reply``, it sends those bytes (a whole response) instead of the RST.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, reply: bytes | None = None) -> None:
+        self.reply = reply
         self.requests = 0
         self.sock = socket.create_server((LOOPBACK_V4, 0))
         self.sock.settimeout(0.05)
@@ -69,6 +71,9 @@ class RequestCounter:
                 method, _ = read_http_request(conn)
                 if method:
                     self.requests += 1
+                if self.reply is not None:
+                    conn.sendall(self.reply)
+                    continue
                 linger = struct.pack("ii", 1, 0)  # close() sends RST
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
 
@@ -125,6 +130,28 @@ def test_urllib3_snippet_tries_to_connect_three_times(port_in: PortIn) -> None:
         patch.setattr(socket.socket, "connect", counting)
         run_program("bibliotecas/urllib3_recusa.py", {8000: port})
     assert len(attempts) == 3
+
+
+# servicos/http.md, HTTPAdapter(max_retries=Retry(...)) ------------------------
+
+UNAVAILABLE_RETRY_NOW = (
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\n"
+    b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+)
+
+
+def test_requests_retry_adapter_does_not_repeat_a_503_with_retry_after(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"Novas tentativas só para falhas de conexão": a 503 that asks to be
+    retried at once (``Retry-After: 0``) is sent once and comes back as is.
+    (``Retry-After: 0`` falls back to the backoff: no sleeping, so that the
+    wrong form fails by its count, 11, and not by the test's timeout.)"""
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", lambda seconds: None)
+    with RequestCounter(reply=UNAVAILABLE_RETRY_NOW).running() as server:
+        run_program("servicos/requests_retry_adapter.py", {8000: server.port})
+    assert server.requests == 1
+    assert capsys.readouterr().out == "HTTP 503\n"
 
 
 # bibliotecas/http.md, requests and proxies ----------------------------------
