@@ -143,7 +143,7 @@ UNAVAILABLE_RETRY_NOW = (
 def test_requests_retry_adapter_does_not_repeat_a_503_with_retry_after(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """"Novas tentativas só para falhas de conexão": a 503 that asks to be
+    """The page's "novas tentativas só para falhas de conexão": a 503 that asks to be
     retried at once (``Retry-After: 0``) is sent once and comes back as is.
     (``Retry-After: 0`` falls back to the backoff: no sleeping, so that the
     wrong form fails by its count, 11, and not by the test's timeout.)"""
