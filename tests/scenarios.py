@@ -9,6 +9,7 @@ whose situation does not speak the snippet's protocol fails at once.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,10 @@ ONLY_V4 = {"localhost": ("127.0.0.1",)}
 # smtplib and Django name this machine in EHLO: its name resolves to loopback.
 THIS_MACHINE = {socket.gethostname(): ("127.0.0.1",), **ONLY_V4}
 # Proxy variables of the machine running the tests must not change a result.
+# The libraries mysql-connector-python's wheel ships (OpenSSL 3.2+ among them).
+MYSQL_VENDOR_LIBS = str(
+    Path(importlib.util.find_spec("mysql").submodule_search_locations[0]) / "vendor"
+)
 NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
 DEAD_PROXY_ENV = {
     **NO_PROXY_ENV,
@@ -169,18 +174,20 @@ def message(
     ports: Mapping[int, str],
     *,
     up: Mapping[int, str] | None = None,
+    also: Mapping[str, Run] | None = None,
     **run: object,
 ) -> Scenario:
     """A real client library against a refused port: the message it prints
     (``[Errno 111]``, so Linux-only) is recorded in the variant ``mensagem``
     and shown on its page and in the message index (``docs/mensagens.md``).
-    ``up``: the same code with a server that speaks its protocol."""
+    ``up``: the same code with a server that speaks its protocol; ``also``:
+    more variants, as they are."""
     settings = {"max_seconds": QUICK, **run}
     variants = {"mensagem": Run(ports=ports, platforms=("linux",), **settings)}  # type: ignore[arg-type]
     if up is not None:
         same = {k: v for k, v in settings.items() if k != "min_seconds"}
         variants["servidor_ativo"] = Run(ports=up, **same)  # type: ignore[arg-type]
-    return Scenario(snippet, main=None, variants=variants)
+    return Scenario(snippet, main=None, variants={**variants, **(also or {})})
 
 
 def diagnosis(
@@ -377,7 +384,21 @@ SCENARIOS = [
     message("servicos/psycopg2_recusa.py", {5432: "refused_5432"}),
     message("servicos/django_compose.py", {5432: "refused_5432"}, hosts=LOCALHOST_BOTH),
     message("servicos/pymysql_recusa.py", {3306: "refused"}),
-    message("servicos/mysql_connector_recusa.py", {3306: "refused"}),
+    message(
+        "servicos/mysql_connector_recusa.py",
+        {3306: "refused"},
+        # The C extension connects in C (no port mapping) and, with the
+        # interpreter's older OpenSSL loaded first, does not load in this
+        # process: here the pure-Python form. The lab runs the file as a
+        # program, the extension loaded with the OpenSSL its wheel ships.
+        also={
+            "extensao_c": Run(
+                lab="nothing_listening_127",
+                env={"LD_LIBRARY_PATH": MYSQL_VENDOR_LIBS},
+                platforms=("linux",),
+            )
+        },
+    ),
     message("servicos/pymongo_recusa.py", {27017: "refused"}, min_seconds=0.3),
     message("servicos/celery_broker.py", {5672: "refused"}, hosts=ONLY_V4),
     message("servicos/kombu_recusa.py", {5672: "refused"}),
