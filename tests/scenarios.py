@@ -460,6 +460,16 @@ SCENARIOS = [
             )
         },
     ),
+    # Errno 99 with IPv6 disabled: only a real namespace has it.
+    Scenario(
+        "servicos/errno99_ipv6_desativado.py",
+        main=None,
+        variants={
+            "lab_ipv6_desativado": Run(
+                lab="ipv6_disabled_dual_localhost", env=NO_PROXY_ENV
+            )
+        },
+    ),
     # A full accept queue drops SYNs on Linux (Windows refuses instead).
     Scenario("servicos/fila_cheia.py", platforms=("linux",)),
     # New rows go above this line (the scaffold inserts them here).

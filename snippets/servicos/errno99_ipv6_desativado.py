@@ -1,0 +1,22 @@
+import socket
+import urllib.error
+import urllib.request
+
+import requests
+
+# IPv6 desativado, mas `localhost` ainda resolve para ::1 e 127.0.0.1, e nada
+# escuta na porta 8081. Cada cliente tenta os dois endereços e mostra um erro só.
+url = "http://localhost:8081/"
+try:
+    requests.get(url, timeout=0.5)
+except requests.exceptions.ConnectionError as exc:
+    print("requests:", exc.args[0].reason)
+try:
+    urllib.request.urlopen(url, timeout=0.5)
+except urllib.error.URLError as exc:
+    print("urllib:", exc.reason)
+try:
+    with socket.create_connection(("localhost", 8081), timeout=0.5):
+        pass
+except OSError as exc:
+    print("create_connection:", exc)
