@@ -11,7 +11,9 @@ import asyncio
 import contextlib
 import errno
 import platform
+import random
 import runpy
+import shutil
 import socket
 import struct
 import subprocess
@@ -25,8 +27,14 @@ from collections.abc import Callable, Iterator
 import aiohttp
 import pytest
 import redis
+import redis.backoff
 import requests
 import urllib3
+from redis._defaults import (
+    DEFAULT_RETRY_BASE,
+    DEFAULT_RETRY_CAP,
+    DEFAULT_RETRY_COUNT,
+)
 
 from tests.network import mapped
 from tests.runner import WINDOWS_REFUSAL_DELAY, _program_context
@@ -154,6 +162,32 @@ def test_requests_retry_adapter_does_not_repeat_a_503_with_retry_after(
     assert capsys.readouterr().out == "HTTP 503\n"
 
 
+# servicos/servidor.md: listen() without a backlog ---------------------------
+
+needs_ss = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or shutil.which("ss") is None,
+    reason="ss (iproute2) shows a listener's backlog on Linux",
+)
+
+
+@needs_ss
+def test_listen_without_argument_uses_min_of_somaxconn_and_128() -> None:
+    """ "sem argumento, ``listen()`` usa ``min(SOMAXCONN, 128)``": the limit
+    ``ss -ltn`` shows in ``Send-Q`` for a listener, not ``SOMAXCONN`` itself."""
+    with socket.create_server((LOOPBACK_V4, 0)) as server:
+        server.listen()
+        port = server.getsockname()[1]
+        shown = subprocess.run(
+            ["ss", "-Hltn", f"sport = :{port}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+        ).stdout.split()
+    assert shown[0] == "LISTEN", shown
+    assert int(shown[2]) == min(socket.SOMAXCONN, 128), (shown, socket.SOMAXCONN)
+
+
 # bibliotecas/http.md, requests and proxies ----------------------------------
 
 
@@ -205,7 +239,18 @@ def test_http_proxy_is_not_used_for_https_urls(
 # bibliotecas/bancos.md, redis-py ---------------------------------------------
 
 
-def test_redis_constructor_retries_but_from_url_does_not(port_in: PortIn) -> None:
+def test_redis_constructor_retries_but_from_url_does_not(
+    port_in: PortIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages' "cerca de 4 s (entre 2 e 5 s)" with ``Redis(...)``, at once with
+    ``from_url``. The waits are drawn at random (jitter): the seed makes the
+    run repeatable; the upper bound is the sum of the capped waits."""
+    waits = [
+        min(DEFAULT_RETRY_CAP, DEFAULT_RETRY_BASE * 2**failures)
+        for failures in range(1, DEFAULT_RETRY_COUNT + 1)
+    ]
+    assert 5.0 < sum(waits) < 5.5, waits  # the page's "até uns 5 s"
+    monkeypatch.setattr(redis.backoff, "random", random.Random(5))
     port = port_in("refused")
     timings = {}
     for name, client in (
@@ -217,7 +262,7 @@ def test_redis_constructor_retries_but_from_url_does_not(port_in: PortIn) -> Non
             client.ping()
         timings[name] = time.perf_counter() - start
         client.close()
-    assert timings["Redis"] > 1.0, timings  # retries with a growing wait
+    assert 2.0 < timings["Redis"] < sum(waits) + 0.5, timings
     assert timings["from_url"] < 0.5 + WINDOWS_REFUSAL_DELAY, timings
 
 
