@@ -415,7 +415,12 @@ SCENARIOS = [
         up={25: "smtp"},
         hosts=THIS_MACHINE,
     ),
-    message("servicos/selenium_apos_quit.py", {9515: "webdriver"}, env=NO_PROXY_ENV),
+    message(
+        "servicos/selenium_apos_quit.py",
+        {9515: "refused"},
+        also={"sessao_encerrada": Run(ports={9515: "webdriver"}, env=NO_PROXY_ENV)},
+        env=NO_PROXY_ENV,
+    ),
     message("servicos/requests_max_retries.py", {8000: "refused"}, env=NO_PROXY_ENV),
     Scenario(
         "servicos/requests_retry_adapter.py",

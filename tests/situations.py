@@ -355,53 +355,59 @@ def read_http_request(conn: socket.socket) -> tuple[str, str]:
     return method, path
 
 
+_NO_SUCH_SESSION = (
+    "404 Not Found",
+    '{"error": "invalid session id", "message": "invalid session id", '
+    '"stacktrace": ""}',
+)
+
+
+def _webdriver_answer(method: str, path: str, sessions: set[str]) -> tuple[str, str]:
+    """Status and JSON ``value`` of a WebDriver server (W3C) for one request."""
+    if method == "POST" and path == "/session":
+        sessions.add(WEBDRIVER_SESSION)
+        return "200 OK", (
+            f'{{"sessionId": "{WEBDRIVER_SESSION}", '
+            '"capabilities": {"browserName": "chrome"}}'
+        )
+    session = path.split("/")[2] if path.startswith("/session/") else ""
+    if session not in sessions:
+        return _NO_SUCH_SESSION
+    if method == "DELETE" and path.count("/") == 2:
+        sessions.discard(session)
+    return "200 OK", "null"
+
+
 @contextlib.contextmanager
 def webdriver() -> Iterator[int]:
-    """A WebDriver server (like chromedriver) that exits when the session ends.
+    """A WebDriver server (like a chromedriver started by hand, or a Grid).
 
     ``POST /session`` opens a session; ``DELETE /session/<id>`` (what
-    ``driver.quit()`` sends) answers and stops listening on the same port,
-    as the driver process does when it exits: later commands are refused.
+    ``driver.quit()`` sends) ends it, and the server goes on listening, as
+    the real one does: later commands for that session get
+    ``404 invalid session id``. (Only a local driver, ``webdriver.Chrome()``,
+    also stops the driver process on ``quit()``.)
     """
-    with contextlib.ExitStack() as stack:
-        sock = stack.enter_context(socket.socket())
-        # Inherited by accepted connections, so that the port can be bound
-        # again (not listening) while the last one is still open.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sessions: set[str] = set()
+    with socket.socket() as sock:
         sock.bind((LOOPBACK_V4, 0))
-        port = sock.getsockname()[1]
         sock.listen(16)
 
         def answer_one() -> None:
             conn, _ = sock.accept()
             with conn:
                 conn.settimeout(1.0)
-                method, path = read_http_request(conn)
-                value: str = "null"
-                if method == "POST" and path == "/session":
-                    value = (
-                        f'{{"sessionId": "{WEBDRIVER_SESSION}", '
-                        '"capabilities": {"browserName": "chrome"}}'
-                    )
-                quitting = method == "DELETE" and path.count("/") == 2
-                if quitting:
-                    # Gone before the answer reaches the client, as a driver
-                    # process that exits: nothing listens here any more.
-                    sock.close()
-                    gone = socket.socket()
-                    gone.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                    gone.bind((LOOPBACK_V4, port))
-                    stack.callback(gone.close)
+                status, value = _webdriver_answer(*read_http_request(conn), sessions)
                 body = f'{{"value": {value}}}'.encode()
                 conn.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n".encode()
                     + f"Content-Length: {len(body)}\r\n".encode()
                     + b"Connection: close\r\n\r\n"
                     + body
                 )
 
-        stack.enter_context(serving(sock, answer_one))
-        yield port
+        with serving(sock, answer_one):
+            yield sock.getsockname()[1]
 
 
 @dataclass(frozen=True)
