@@ -1,4 +1,5 @@
 import socket
+import traceback
 import urllib.error
 import urllib.request
 
@@ -10,13 +11,16 @@ url = "http://localhost:8081/"
 try:
     requests.get(url, timeout=0.5)
 except requests.exceptions.ConnectionError as exc:
-    print("requests:", exc.args[0].reason)
+    print("# requests:")
+    print(*traceback.format_exception_only(exc), sep="", end="")
 try:
     urllib.request.urlopen(url, timeout=0.5)
 except urllib.error.URLError as exc:
-    print("urllib:", exc.reason)
+    print("# urllib:")
+    print(*traceback.format_exception_only(exc), sep="", end="")
 try:
     with socket.create_connection(("localhost", 8081), timeout=0.5):
         pass
 except OSError as exc:
-    print("create_connection:", exc)
+    print("# socket.create_connection:")
+    print(*traceback.format_exception_only(exc), sep="", end="")
