@@ -282,6 +282,17 @@ def http_late() -> Iterator[int]:
         server.server_close()
 
 
+def _hold_5432(stack: contextlib.ExitStack, host: str) -> socket.socket:
+    """Port 5432 itself on ``host``, bound (not listening) for the context;
+    the test is skipped where something on this machine holds it."""
+    try:
+        return stack.enter_context(bound_socket(host, 5432))
+    except OSError as exc:
+        import pytest  # only here: situations are plain context managers
+
+        pytest.skip(f"port 5432 is in use on {host} here: {exc}")
+
+
 @contextlib.contextmanager
 def refused_5432() -> Iterator[int]:
     """Port 5432 itself refused on 127.0.0.1 and ::1 (libpq, in C, is not mapped).
@@ -290,14 +301,32 @@ def refused_5432() -> Iterator[int]:
     documented port. Skipped where something on this machine holds 5432.
     """
     with contextlib.ExitStack() as stack:
-        hosts = [LOOPBACK_V4] + ([LOOPBACK_V6] if ipv6_available() else [])
-        for host in hosts:
-            try:
-                stack.enter_context(bound_socket(host, 5432))
-            except OSError as exc:
-                import pytest  # only here: situations are plain context managers
+        for host in [LOOPBACK_V4] + ([LOOPBACK_V6] if ipv6_available() else []):
+            _hold_5432(stack, host)
+        yield 5432
 
-                pytest.skip(f"port 5432 is in use on {host} here: {exc}")
+
+@contextlib.contextmanager
+def v4_closes_5432() -> Iterator[int]:
+    """Port 5432 itself: ::1 refuses; 127.0.0.1 accepts and closes at once.
+
+    A server that listens on IPv4 only and fails there for another reason:
+    the reader sees the ::1 refusal first, then the other error.
+    """
+    if not ipv6_available():
+        import pytest  # only here: situations are plain context managers
+
+        pytest.skip("::1 unavailable here")
+    with contextlib.ExitStack() as stack:
+        _hold_5432(stack, LOOPBACK_V6)
+        server = _hold_5432(stack, LOOPBACK_V4)
+        server.listen(8)
+
+        def close_one() -> None:
+            conn, _ = server.accept()
+            conn.close()
+
+        stack.enter_context(serving(server, close_one))
         yield 5432
 
 
@@ -416,6 +445,9 @@ class Situation:
 
     start: Callable[[], contextlib.AbstractContextManager[int]]
     speaks: str | None  # None: nothing answers (a refusal, a closed port)
+    # A deliberately broken server (it hangs up before saying a word): any
+    # client may face it, since no output claims a working server.
+    misbehaves: bool = False
 
     @property
     def summary(self) -> str:
@@ -437,6 +469,7 @@ SITUATIONS: dict[str, Situation] = {
     "udp_echo": Situation(udp_echo, speaks="udp"),
     "http_late": Situation(http_late, speaks="http"),
     "refused_5432": Situation(refused_5432, speaks=None),
+    "v4_closes_5432": Situation(v4_closes_5432, speaks="tcp", misbehaves=True),
     "smtp": Situation(smtp, speaks="smtp"),
     "webdriver": Situation(webdriver, speaks="webdriver"),
 }
