@@ -33,11 +33,12 @@ LOCALHOST_BOTH = {"localhost": ("::1", "127.0.0.1")}
 ONLY_V4 = {"localhost": ("127.0.0.1",)}
 # smtplib and Django name this machine in EHLO: its name resolves to loopback.
 THIS_MACHINE = {socket.gethostname(): ("127.0.0.1",), **ONLY_V4}
-# Proxy variables of the machine running the tests must not change a result.
 # The libraries mysql-connector-python's wheel ships (OpenSSL 3.2+ among them).
-MYSQL_VENDOR_LIBS = str(
-    Path(importlib.util.find_spec("mysql").submodule_search_locations[0]) / "vendor"
+_MYSQL = importlib.util.find_spec("mysql")
+MYSQL_VENDOR_LIBS = (
+    str(Path(_MYSQL.submodule_search_locations[0]) / "vendor") if _MYSQL else ""
 )
+# Proxy variables of the machine running the tests must not change a result.
 NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
 DEAD_PROXY_ENV = {
     **NO_PROXY_ENV,
