@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import errno
+import importlib
+import inspect
 import platform
 import random
 import runpy
 import shutil
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -25,11 +29,16 @@ import weakref
 from collections.abc import Callable, Iterator
 
 import aiohttp
+import mysql.connector
+import mysql.connector.constants
+import pymysql
 import pytest
 import redis
 import redis.backoff
 import requests
+import requests.adapters
 import urllib3
+from pytest_examples import EvalExample
 from redis._defaults import (
     DEFAULT_RETRY_BASE,
     DEFAULT_RETRY_CAP,
@@ -37,8 +46,8 @@ from redis._defaults import (
 )
 
 from tests.network import mapped
-from tests.runner import WINDOWS_REFUSAL_DELAY, _program_context
-from tests.scenarios import LOCALHOST_BOTH, ONLY_V4, Run
+from tests.runner import WINDOWS_REFUSAL_DELAY, _program_context, run_snippet
+from tests.scenarios import BY_SNIPPET, LOCALHOST_BOTH, ONLY_V4, Run
 from tests.site import SNIPPETS
 from tests.situations import LOOPBACK_V4, dual_stack, ipv6_available, read_http_request
 
@@ -151,15 +160,112 @@ UNAVAILABLE_RETRY_NOW = (
 def test_requests_retry_adapter_does_not_repeat_a_503_with_retry_after(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The page's "novas tentativas só para falhas de conexão": a 503 that asks to be
-    retried at once (``Retry-After: 0``) is sent once and comes back as is.
-    (``Retry-After: 0`` falls back to the backoff: no sleeping, so that the
-    wrong form fails by its count, 11, and not by the test's timeout.)"""
+    """The page's "novas tentativas só para falhas de conexão": a 503 that
+    asks to be retried at once (``Retry-After: 0``) is sent once and comes
+    back as is."""
     monkeypatch.setattr(urllib3.util.retry.time, "sleep", lambda seconds: None)
     with RequestCounter(reply=UNAVAILABLE_RETRY_NOW).running() as server:
         run_program("servicos/requests_retry_adapter.py", {8000: server.port})
     assert server.requests == 1
     assert capsys.readouterr().out == "HTTP 503\n"
+
+
+def test_connect_only_retry_sends_a_503_with_retry_after_11_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page's counterexample, ``Retry(connect=3, read=0,
+    backoff_factor=0.1)``: ``total`` stays 10, the 503 goes out 11 times.
+    (``Retry-After: 0`` falls back to the backoff: no sleeping here.)"""
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", lambda seconds: None)
+    retry = urllib3.Retry(connect=3, read=0, backoff_factor=0.1)
+    with (
+        RequestCounter(reply=UNAVAILABLE_RETRY_NOW).running() as server,
+        requests.Session() as session,
+    ):
+        session.mount("http://", requests.adapters.HTTPAdapter(max_retries=retry))
+        response = session.get(f"http://{LOOPBACK_V4}:{server.port}/", timeout=2)
+    assert server.requests == 11
+    assert response.status_code == 503
+
+
+# servicos/http.md: curl and the proxy variables ------------------------------
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_curl_obeys_http_proxy_unless_noproxy(port_in: PortIn) -> None:
+    """ "o `curl` também obedece a `http_proxy`": with a dead proxy in the
+    environment it fails while the server is up; ``--noproxy '*'`` reaches the
+    server, and ``Connected to`` names it."""
+    server, proxy = port_in("http"), port_in("refused")
+    env = {"PATH": "/usr/bin:/bin", "http_proxy": f"http://{LOOPBACK_V4}:{proxy}"}
+    url = f"http://{LOOPBACK_V4}:{server}/"
+
+    def curl(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["curl", "-sv", "-o", "/dev/null", "--max-time", "2", *options, url],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=10,
+        )
+
+    through_proxy = curl()
+    assert through_proxy.returncode != 0, through_proxy.stderr
+    assert f"port {proxy}" in through_proxy.stderr
+    direct = curl("--noproxy", "*")
+    assert direct.returncode == 0, direct.stderr
+    assert f"Connected to {LOOPBACK_V4} ({LOOPBACK_V4}) port {server}" in direct.stderr
+
+
+# servicos/conteineres-e-ci.md: OLLAMA_HOST is the server's, not a URL ---------
+
+
+def test_ollama_host_is_not_a_url_for_requests() -> None:
+    """ "Lido como URL, esse valor faz o `requests` levantar `InvalidSchema`",
+    which ``except ConnectionError`` does not catch."""
+    with pytest.raises(requests.exceptions.InvalidSchema) as info:
+        requests.get("0.0.0.0:11434/api/tags", timeout=1)
+    assert not isinstance(info.value, requests.exceptions.ConnectionError)
+
+
+def test_ollama_snippet_ignores_the_servers_ollama_host(
+    eval_example: EvalExample, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ``OLLAMA_HOST=0.0.0.0:11434`` set as the page says, the example
+    still reports the refusal, without a traceback."""
+    scenario = BY_SNIPPET["servicos/ollama_host_docker.py"]
+    run = dataclasses.replace(
+        scenario.variants["mensagem"],
+        env={**scenario.variants["mensagem"].env, "OLLAMA_HOST": "0.0.0.0:11434"},
+    )
+    outcome = run_snippet(eval_example, scenario, run, check_prints=False)
+    assert outcome.exception is None, outcome.exception
+    assert "Connection refused" in capsys.readouterr().out
+
+
+# servicos/mysql.md: the drivers' timeouts and the C extension -----------------
+
+
+def test_pymysql_waits_10_s_by_default_and_mysql_connector_forever() -> None:
+    """ "o `connect_timeout` do PyMySQL já vale 10 s por padrão"; the
+    mysql-connector has none."""
+    init = inspect.signature(pymysql.connections.Connection.__init__)
+    assert init.parameters["connect_timeout"].default == 10
+    defaults = mysql.connector.constants.DEFAULT_CONFIGURATION
+    assert defaults["connection_timeout"] is None
+
+
+@pytest.mark.skipif(
+    ssl.OPENSSL_VERSION_INFO >= (3, 2),
+    reason="this Python's OpenSSL is 3.2 or newer: the C extension loads",
+)
+def test_mysql_connector_c_extension_needs_openssl_3_2() -> None:
+    """ "A extensão em C do pacote 26.10.0 precisa da OpenSSL 3.2 ou mais
+    nova": with this Python's older OpenSSL loaded, it does not load, and the
+    connector falls back to pure Python without a word."""
+    assert not mysql.connector.HAVE_CEXT
+    with pytest.raises(ImportError, match="OPENSSL_3.2.0"):
+        importlib.import_module("mysql.connector.connection_cext")
 
 
 # servicos/servidor.md: listen() without a backlog ---------------------------
