@@ -44,6 +44,7 @@ from redis._defaults import (
     DEFAULT_RETRY_CAP,
     DEFAULT_RETRY_COUNT,
 )
+from selenium import webdriver
 
 from tests.network import mapped
 from tests.runner import WINDOWS_REFUSAL_DELAY, _program_context, run_snippet
@@ -241,6 +242,29 @@ def test_ollama_snippet_ignores_the_servers_ollama_host(
     outcome = run_snippet(eval_example, scenario, run, check_prints=False)
     assert outcome.exception is None, outcome.exception
     assert "Connection refused" in capsys.readouterr().out
+
+
+# servicos/selenium.md: the driver's port --------------------------------------
+
+
+def test_selenium_tries_a_refused_driver_port_four_times(port_in: PortIn) -> None:
+    """ "O Selenium tenta cada comando mais 3 vezes": urllib3's default
+    ``Retry(3)``, since Selenium sets no retries of its own."""
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def counting(sock: socket.socket, address: object) -> None:
+        attempts.append(address)
+        real_connect(sock, address)
+
+    port = port_in("refused")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", counting)
+        with pytest.raises(urllib3.exceptions.MaxRetryError):
+            webdriver.Remote(
+                f"http://{LOOPBACK_V4}:{port}", options=webdriver.ChromeOptions()
+            )
+    assert len(attempts) == 4
 
 
 # servicos/mysql.md: the drivers' timeouts and the C extension -----------------
