@@ -282,6 +282,17 @@ def http_late() -> Iterator[int]:
         server.server_close()
 
 
+def _hold(stack: contextlib.ExitStack, host: str, port: int) -> socket.socket:
+    """``port`` itself on ``host``, bound (not listening) for the context;
+    the test is skipped where something on this machine holds it."""
+    try:
+        return stack.enter_context(bound_socket(host, port))
+    except OSError as exc:
+        import pytest  # only here: situations are plain context managers
+
+        pytest.skip(f"port {port} is in use on {host} here: {exc}")
+
+
 @contextlib.contextmanager
 def refused_at(port: int) -> Iterator[int]:
     """``port`` itself refused on 127.0.0.1 and ::1, for clients in C (libpq,
@@ -291,14 +302,8 @@ def refused_at(port: int) -> Iterator[int]:
     documented port. Skipped where something on this machine holds it.
     """
     with contextlib.ExitStack() as stack:
-        hosts = [LOOPBACK_V4] + ([LOOPBACK_V6] if ipv6_available() else [])
-        for host in hosts:
-            try:
-                stack.enter_context(bound_socket(host, port))
-            except OSError as exc:
-                import pytest  # only here: situations are plain context managers
-
-                pytest.skip(f"port {port} is in use on {host} here: {exc}")
+        for host in [LOOPBACK_V4] + ([LOOPBACK_V6] if ipv6_available() else []):
+            _hold(stack, host, port)
         yield port
 
 
@@ -310,6 +315,30 @@ def refused_5432() -> contextlib.AbstractContextManager[int]:
 def refused_50051() -> contextlib.AbstractContextManager[int]:
     """The port of gRPC's examples, for grpcio's core (in C)."""
     return refused_at(50051)
+
+
+@contextlib.contextmanager
+def v4_closes_5432() -> Iterator[int]:
+    """Port 5432 itself: ::1 refuses; 127.0.0.1 accepts and closes at once.
+
+    A server that listens on IPv4 only and fails there for another reason:
+    the reader sees the ::1 refusal first, then the other error.
+    """
+    if not ipv6_available():
+        import pytest  # only here: situations are plain context managers
+
+        pytest.skip("::1 unavailable here")
+    with contextlib.ExitStack() as stack:
+        _hold(stack, LOOPBACK_V6, 5432)
+        server = _hold(stack, LOOPBACK_V4, 5432)
+        server.listen(8)
+
+        def close_one() -> None:
+            conn, _ = server.accept()
+            conn.close()
+
+        stack.enter_context(serving(server, close_one))
+        yield 5432
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
@@ -366,53 +395,59 @@ def read_http_request(conn: socket.socket) -> tuple[str, str]:
     return method, path
 
 
+_NO_SUCH_SESSION = (
+    "404 Not Found",
+    '{"error": "invalid session id", "message": "invalid session id", '
+    '"stacktrace": ""}',
+)
+
+
+def _webdriver_answer(method: str, path: str, sessions: set[str]) -> tuple[str, str]:
+    """Status and JSON ``value`` of a WebDriver server (W3C) for one request."""
+    if method == "POST" and path == "/session":
+        sessions.add(WEBDRIVER_SESSION)
+        return "200 OK", (
+            f'{{"sessionId": "{WEBDRIVER_SESSION}", '
+            '"capabilities": {"browserName": "chrome"}}'
+        )
+    session = path.split("/")[2] if path.startswith("/session/") else ""
+    if session not in sessions:
+        return _NO_SUCH_SESSION
+    if method == "DELETE" and path.count("/") == 2:
+        sessions.discard(session)
+    return "200 OK", "null"
+
+
 @contextlib.contextmanager
 def webdriver() -> Iterator[int]:
-    """A WebDriver server (like chromedriver) that exits when the session ends.
+    """A WebDriver server (like a chromedriver started by hand, or a Grid).
 
     ``POST /session`` opens a session; ``DELETE /session/<id>`` (what
-    ``driver.quit()`` sends) answers and stops listening on the same port,
-    as the driver process does when it exits: later commands are refused.
+    ``driver.quit()`` sends) ends it, and the server goes on listening, as
+    the real one does: later commands for that session get
+    ``404 invalid session id``. (Only a local driver, ``webdriver.Chrome()``,
+    also stops the driver process on ``quit()``.)
     """
-    with contextlib.ExitStack() as stack:
-        sock = stack.enter_context(socket.socket())
-        # Inherited by accepted connections, so that the port can be bound
-        # again (not listening) while the last one is still open.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sessions: set[str] = set()
+    with socket.socket() as sock:
         sock.bind((LOOPBACK_V4, 0))
-        port = sock.getsockname()[1]
         sock.listen(16)
 
         def answer_one() -> None:
             conn, _ = sock.accept()
             with conn:
                 conn.settimeout(1.0)
-                method, path = read_http_request(conn)
-                value: str = "null"
-                if method == "POST" and path == "/session":
-                    value = (
-                        f'{{"sessionId": "{WEBDRIVER_SESSION}", '
-                        '"capabilities": {"browserName": "chrome"}}'
-                    )
-                quitting = method == "DELETE" and path.count("/") == 2
-                if quitting:
-                    # Gone before the answer reaches the client, as a driver
-                    # process that exits: nothing listens here any more.
-                    sock.close()
-                    gone = socket.socket()
-                    gone.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                    gone.bind((LOOPBACK_V4, port))
-                    stack.callback(gone.close)
+                status, value = _webdriver_answer(*read_http_request(conn), sessions)
                 body = f'{{"value": {value}}}'.encode()
                 conn.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n".encode()
                     + f"Content-Length: {len(body)}\r\n".encode()
                     + b"Connection: close\r\n\r\n"
                     + body
                 )
 
-        stack.enter_context(serving(sock, answer_one))
-        yield port
+        with serving(sock, answer_one):
+            yield sock.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -421,6 +456,9 @@ class Situation:
 
     start: Callable[[], contextlib.AbstractContextManager[int]]
     speaks: str | None  # None: nothing answers (a refusal, a closed port)
+    # A deliberately broken server (it hangs up before saying a word): any
+    # client may face it, since no output claims a working server.
+    misbehaves: bool = False
 
     @property
     def summary(self) -> str:
@@ -443,6 +481,7 @@ SITUATIONS: dict[str, Situation] = {
     "http_late": Situation(http_late, speaks="http"),
     "refused_5432": Situation(refused_5432, speaks=None),
     "refused_50051": Situation(refused_50051, speaks=None),
+    "v4_closes_5432": Situation(v4_closes_5432, speaks="tcp", misbehaves=True),
     "smtp": Situation(smtp, speaks="smtp"),
     "webdriver": Situation(webdriver, speaks="webdriver"),
 }

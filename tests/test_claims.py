@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import errno
+import importlib
+import inspect
 import platform
+import random
 import runpy
+import shutil
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -23,14 +29,26 @@ import weakref
 from collections.abc import Callable, Iterator
 
 import aiohttp
+import mysql.connector
+import mysql.connector.constants
+import pymysql
 import pytest
 import redis
+import redis.backoff
 import requests
+import requests.adapters
 import urllib3
+from pytest_examples import EvalExample
+from redis._defaults import (
+    DEFAULT_RETRY_BASE,
+    DEFAULT_RETRY_CAP,
+    DEFAULT_RETRY_COUNT,
+)
+from selenium import webdriver
 
 from tests.network import mapped
-from tests.runner import WINDOWS_REFUSAL_DELAY, _program_context
-from tests.scenarios import LOCALHOST_BOTH, ONLY_V4, Run
+from tests.runner import WINDOWS_REFUSAL_DELAY, _program_context, run_snippet
+from tests.scenarios import BY_SNIPPET, LOCALHOST_BOTH, ONLY_V4, Run
 from tests.site import SNIPPETS
 from tests.situations import LOOPBACK_V4, dual_stack, ipv6_available, read_http_request
 
@@ -46,9 +64,11 @@ class RequestCounter:
     """An HTTP "server" that reads each request, counts it, then resets (RST).
 
     A failure *after* the request was sent: what urllib3 calls a read error.
+    With ``reply``, it sends those bytes (a whole response) instead of the RST.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, reply: bytes | None = None) -> None:
+        self.reply = reply
         self.requests = 0
         self.sock = socket.create_server((LOOPBACK_V4, 0))
         self.sock.settimeout(0.05)
@@ -69,6 +89,9 @@ class RequestCounter:
                 method, _ = read_http_request(conn)
                 if method:
                     self.requests += 1
+                if self.reply is not None:
+                    conn.sendall(self.reply)
+                    continue
                 linger = struct.pack("ii", 1, 0)  # close() sends RST
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
 
@@ -127,6 +150,174 @@ def test_urllib3_snippet_tries_to_connect_three_times(port_in: PortIn) -> None:
     assert len(attempts) == 3
 
 
+# servicos/http.md, HTTPAdapter(max_retries=Retry(...)) ------------------------
+
+UNAVAILABLE_RETRY_NOW = (
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\n"
+    b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+)
+
+
+def test_requests_retry_adapter_does_not_repeat_a_503_with_retry_after(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's "novas tentativas só para falhas de conexão": a 503 that
+    asks to be retried at once (``Retry-After: 0``) is sent once and comes
+    back as is."""
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", lambda seconds: None)
+    with RequestCounter(reply=UNAVAILABLE_RETRY_NOW).running() as server:
+        run_program("servicos/requests_retry_adapter.py", {8000: server.port})
+    assert server.requests == 1
+    assert capsys.readouterr().out == "HTTP 503\n"
+
+
+def test_connect_only_retry_sends_a_503_with_retry_after_11_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page's counterexample, ``Retry(connect=3, read=0,
+    backoff_factor=0.1)``: ``total`` stays 10, the 503 goes out 11 times.
+    (``Retry-After: 0`` falls back to the backoff: no sleeping here.)"""
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", lambda seconds: None)
+    retry = urllib3.Retry(connect=3, read=0, backoff_factor=0.1)
+    with (
+        RequestCounter(reply=UNAVAILABLE_RETRY_NOW).running() as server,
+        requests.Session() as session,
+    ):
+        session.mount("http://", requests.adapters.HTTPAdapter(max_retries=retry))
+        response = session.get(f"http://{LOOPBACK_V4}:{server.port}/", timeout=2)
+    assert server.requests == 11
+    assert response.status_code == 503
+
+
+# servicos/http.md: curl and the proxy variables ------------------------------
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_curl_obeys_http_proxy_unless_noproxy(port_in: PortIn) -> None:
+    """ "o `curl` também obedece a `http_proxy`": with a dead proxy in the
+    environment it fails while the server is up; ``--noproxy '*'`` reaches the
+    server, and ``Connected to`` names it."""
+    server, proxy = port_in("http"), port_in("refused")
+    env = {"PATH": "/usr/bin:/bin", "http_proxy": f"http://{LOOPBACK_V4}:{proxy}"}
+    url = f"http://{LOOPBACK_V4}:{server}/"
+
+    def curl(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["curl", "-sv", "-o", "/dev/null", "--max-time", "2", *options, url],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=10,
+        )
+
+    through_proxy = curl()
+    assert through_proxy.returncode != 0, through_proxy.stderr
+    assert f"port {proxy}" in through_proxy.stderr
+    direct = curl("--noproxy", "*")
+    assert direct.returncode == 0, direct.stderr
+    assert f"Connected to {LOOPBACK_V4} ({LOOPBACK_V4}) port {server}" in direct.stderr
+
+
+# servicos/conteineres-e-ci.md: OLLAMA_HOST is the server's, not a URL ---------
+
+
+def test_ollama_host_is_not_a_url_for_requests() -> None:
+    """ "Lido como URL, esse valor faz o `requests` levantar `InvalidSchema`",
+    which ``except ConnectionError`` does not catch."""
+    with pytest.raises(requests.exceptions.InvalidSchema) as info:
+        requests.get("0.0.0.0:11434/api/tags", timeout=1)
+    assert not isinstance(info.value, requests.exceptions.ConnectionError)
+
+
+def test_ollama_snippet_ignores_the_servers_ollama_host(
+    eval_example: EvalExample, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ``OLLAMA_HOST=0.0.0.0:11434`` set as the page says, the example
+    still reports the refusal, without a traceback."""
+    scenario = BY_SNIPPET["servicos/ollama_host_docker.py"]
+    run = dataclasses.replace(
+        scenario.variants["mensagem"],
+        env={**scenario.variants["mensagem"].env, "OLLAMA_HOST": "0.0.0.0:11434"},
+    )
+    outcome = run_snippet(eval_example, scenario, run, check_prints=False)
+    assert outcome.exception is None, outcome.exception
+    assert "Connection refused" in capsys.readouterr().out
+
+
+# servicos/selenium.md: the driver's port --------------------------------------
+
+
+def test_selenium_tries_a_refused_driver_port_four_times(port_in: PortIn) -> None:
+    """ "O Selenium tenta cada comando mais 3 vezes": urllib3's default
+    ``Retry(3)``, since Selenium sets no retries of its own."""
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def counting(sock: socket.socket, address: object) -> None:
+        attempts.append(address)
+        real_connect(sock, address)
+
+    port = port_in("refused")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", counting)
+        with pytest.raises(urllib3.exceptions.MaxRetryError):
+            webdriver.Remote(
+                f"http://{LOOPBACK_V4}:{port}", options=webdriver.ChromeOptions()
+            )
+    assert len(attempts) == 4
+
+
+# servicos/mysql.md: the drivers' timeouts and the C extension -----------------
+
+
+def test_pymysql_waits_10_s_by_default_and_mysql_connector_forever() -> None:
+    """ "o `connect_timeout` do PyMySQL já vale 10 s por padrão"; the
+    mysql-connector has none."""
+    init = inspect.signature(pymysql.connections.Connection.__init__)
+    assert init.parameters["connect_timeout"].default == 10
+    defaults = mysql.connector.constants.DEFAULT_CONFIGURATION
+    assert defaults["connection_timeout"] is None
+
+
+@pytest.mark.skipif(
+    ssl.OPENSSL_VERSION_INFO >= (3, 2),
+    reason="this Python's OpenSSL is 3.2 or newer: the C extension loads",
+)
+def test_mysql_connector_c_extension_needs_openssl_3_2() -> None:
+    """ "A extensão em C do pacote 26.10.0 precisa da OpenSSL 3.2 ou mais
+    nova": with this Python's older OpenSSL loaded, it does not load, and the
+    connector falls back to pure Python without a word."""
+    assert not mysql.connector.HAVE_CEXT
+    with pytest.raises(ImportError, match="OPENSSL_3.2.0"):
+        importlib.import_module("mysql.connector.connection_cext")
+
+
+# servicos/servidor.md: listen() without a backlog ---------------------------
+
+needs_ss = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or shutil.which("ss") is None,
+    reason="ss (iproute2) shows a listener's backlog on Linux",
+)
+
+
+@needs_ss
+def test_listen_without_argument_uses_min_of_somaxconn_and_128() -> None:
+    """ "sem argumento, ``listen()`` usa ``min(SOMAXCONN, 128)``": the limit
+    ``ss -ltn`` shows in ``Send-Q`` for a listener, not ``SOMAXCONN`` itself."""
+    with socket.create_server((LOOPBACK_V4, 0)) as server:
+        server.listen()
+        port = server.getsockname()[1]
+        shown = subprocess.run(
+            ["ss", "-Hltn", f"sport = :{port}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+        ).stdout.split()
+    assert shown[0] == "LISTEN", shown
+    assert int(shown[2]) == min(socket.SOMAXCONN, 128), (shown, socket.SOMAXCONN)
+
+
 # bibliotecas/http.md, requests and proxies ----------------------------------
 
 
@@ -178,7 +369,19 @@ def test_http_proxy_is_not_used_for_https_urls(
 # bibliotecas/bancos.md, redis-py ---------------------------------------------
 
 
-def test_redis_constructor_retries_but_from_url_does_not(port_in: PortIn) -> None:
+def test_redis_constructor_retries_but_from_url_does_not(
+    port_in: PortIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages' "cerca de 4 s (entre 2 e 5 s)" with ``Redis(...)``, at once with
+    ``from_url``. The waits are drawn at random (jitter): the seed makes the
+    run repeatable; the upper bound is the sum of the capped waits."""
+    waits = [
+        min(DEFAULT_RETRY_CAP, DEFAULT_RETRY_BASE * 2**failures)
+        for failures in range(1, DEFAULT_RETRY_COUNT + 1)
+    ]
+    assert DEFAULT_RETRY_COUNT == 10  # the page's "tenta de novo 10 vezes"
+    assert 5.0 < sum(waits) < 5.5, waits  # at most the capped waits: "até 5 s"
+    monkeypatch.setattr(redis.backoff, "random", random.Random(5))
     port = port_in("refused")
     timings = {}
     for name, client in (
@@ -190,7 +393,7 @@ def test_redis_constructor_retries_but_from_url_does_not(port_in: PortIn) -> Non
             client.ping()
         timings[name] = time.perf_counter() - start
         client.close()
-    assert timings["Redis"] > 1.0, timings  # retries with a growing wait
+    assert 2.0 < timings["Redis"] < sum(waits) + 0.5, timings
     assert timings["from_url"] < 0.5 + WINDOWS_REFUSAL_DELAY, timings
 
 

@@ -12,8 +12,8 @@ async def fetch(session: aiohttp.ClientSession, url: str) -> None:
         print(*traceback.format_exception_only(exc), sep="", end="")
     except aiohttp.ClientConnectorError as exc:
         print(*traceback.format_exception_only(exc), sep="", end="")
-        print("host/port/ssl:", exc.host, exc.port, exc.ssl)
-        print("os_error:", repr(exc.os_error))
+        print("# host/port/ssl:", exc.host, exc.port, exc.ssl)
+        print("# os_error:", repr(exc.os_error))
 
 
 async def main() -> None:

@@ -7,10 +7,10 @@ from kombu.exceptions import OperationalError
 # ambiente ou o `import` do módulo): o Celery usa o broker padrão.
 app = Celery("tarefas")
 with app.connection_for_write() as conn:
-    print("Broker:", conn.as_uri())
+    print("# broker:", conn.as_uri())
 
 try:
     app.send_task("tarefas.somar", args=(2, 3))
 except OperationalError as exc:
     print(*traceback.format_exception_only(exc), sep="", end="")
-    print("Causa:", type(exc.__cause__).__name__)
+    print("# causa:", type(exc.__cause__).__name__)

@@ -9,7 +9,7 @@ def chain_of(error: BaseException | None) -> str:
     while error is not None:
         names.append(f"{type(error).__name__}({error})")
         error = error.__cause__ or error.__context__
-    return "\n  <- ".join(names)
+    return "\n#   <- ".join(names)
 
 
 async def main() -> None:
@@ -19,7 +19,7 @@ async def main() -> None:
             print("HTTP", response.status_code)
         except httpx.ConnectError as exc:
             print(*traceback.format_exception_only(exc), sep="", end="")
-            print(chain_of(exc))
+            print("# cadeia:", chain_of(exc))
 
 
 asyncio.run(main())

@@ -2,6 +2,9 @@ import traceback
 
 import mysql.connector
 
+# Sem `use_pure`, o mysql-connector usa a extensão em C quando ela carrega e o
+# Python puro quando não: a classe e o texto do erro mudam. Capture a base,
+# `mysql.connector.Error`, que cobre as duas formas.
 try:
     with mysql.connector.connect(
         host="127.0.0.1",
@@ -9,9 +12,10 @@ try:
         user="app",
         password="segredo",
         connection_timeout=3,
-        use_pure=True,  # a extensão em C dá a mesma mensagem
     ) as conn:
         print("Conectado ao MySQL", conn.server_info)
-except mysql.connector.errors.InterfaceError as exc:
+except mysql.connector.Error as exc:
     print(*traceback.format_exception_only(exc), sep="", end="")
-    print("errno:", exc.errno, "| causa:", type(exc.__cause__).__name__)
+    form = "extensão em C" if mysql.connector.HAVE_CEXT else "Python puro"
+    cause = type(exc.__cause__).__name__
+    print(f"# {form} | errno: {exc.errno} | causa: {cause}")

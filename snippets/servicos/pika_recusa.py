@@ -13,4 +13,4 @@ except AMQPConnectionError as exc:
     # str(exc) é vazio: o traceback mostra só o nome da classe...
     print(*traceback.format_exception_only(exc), sep="", end="")
     # ...e a causa está no primeiro argumento.
-    print("args[0]:", repr(exc.args[0]))
+    print("# args[0]:", repr(exc.args[0]))

@@ -9,4 +9,4 @@ try:
         print("Conectado ao MySQL", conn.get_server_info())
 except pymysql.err.OperationalError as exc:
     print(*traceback.format_exception_only(exc), sep="", end="")
-    print("Código do MySQL:", exc.args[0])
+    print("# código do MySQL:", exc.args[0])

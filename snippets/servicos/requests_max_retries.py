@@ -9,4 +9,4 @@ except requests.exceptions.ConnectionError as exc:
     # `Max retries exceeded` sem nenhuma nova tentativa configurada: o padrão
     # do requests é `Retry(0, read=False)`, uma tentativa só.
     retry = exc.__context__.reason  # MaxRetryError -> NewConnectionError
-    print("Causa:", type(retry).__name__, "<-", type(retry.__cause__).__name__)
+    print("# causa:", type(retry).__name__, "<-", type(retry.__cause__).__name__)

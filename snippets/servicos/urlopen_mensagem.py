@@ -7,4 +7,4 @@ try:
         print("HTTP", response.status)
 except urllib.error.URLError as exc:
     print(*traceback.format_exception_only(exc), sep="", end="")
-    print("reason:", repr(exc.reason))
+    print("# reason:", repr(exc.reason))
