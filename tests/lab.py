@@ -200,15 +200,25 @@ VITE = "$PWD/tests/node/node_modules/.bin/vite"
 
 
 def serve(command: str, port: int, netns: str | None = None) -> tuple[str, ...]:
-    """A program in the background, waited for (bounded: 3 s) until something
-    listens on ``port``, without connecting: a probe would be a request the
-    program logs."""
+    """A program in the background, waited for (bounded: 10 s, for a busy
+    machine) until something listens on ``port``, without connecting: a probe
+    would be a request the program logs."""
     listening = _in(netns, f"ss -Hltn 'sport = :{port}'")
     return (
         _in(netns, f"{command} &"),
-        f"for _ in $(seq 300); do {listening} | grep -q . && break; sleep 0.01; done",
+        f"for _ in $(seq 1000); do {listening} | grep -q . && break; sleep 0.01; done",
         f"{listening} | grep -q . || {{ echo '{command} did not listen'; exit 1; }}",
     )
+
+
+def vite(config: str, *, one_address: bool = False) -> tuple[str, ...]:
+    """The Vite dev server on 127.0.0.1:5173 with ``snippets/programas/CONFIG``;
+    its root (and cache) in /run, its output in /run/vite.log. ``one_address``:
+    Node 17-19's connect, one address in the system's order (Node 20+ tries
+    each address of a name unless told not to)."""
+    node = "NODE_OPTIONS=--no-network-family-autoselection " if one_address else ""
+    command = f"{node}{VITE} /run --config {PROGRAMS}/{config} >/run/vite.log 2>&1"
+    return serve(command, 5173)
 
 
 def sshd(netns: str, address: str) -> tuple[str, ...]:
@@ -238,7 +248,7 @@ def greeter(address: str, port: int) -> str:
 # supervisord daemonizes at once: wait (bounded) until its program runs.
 _SUPERVISORD = (
     f"supervisord -c {PROGRAMS}/supervisord.conf",
-    "for _ in $(seq 300); do grep -q 'entered RUNNING' /run/supervisord.log "
+    "for _ in $(seq 1000); do grep -q 'entered RUNNING' /run/supervisord.log "
     "2>/dev/null && break; sleep 0.01; done",
 )
 
@@ -385,7 +395,6 @@ SETUPS: dict[str, Setup] = {
         ),
         program_netns="container",
     ),
-
     # ---- docs/programas/ ----------------------------------------------------
     "nginx_upstream_down": Setup(
         "nginx on 127.0.0.1:8080 proxying to a Python app on 127.0.0.1:8000 that "
@@ -418,8 +427,16 @@ SETUPS: dict[str, Setup] = {
         (
             *serve(f"haproxy -db -f {PROGRAMS}/haproxy.cfg 2>/run/haproxy.log", 8080),
             # The first health check (bounded wait): the server is DOWN.
-            "for _ in $(seq 300); do grep -q DOWN /run/haproxy.log && break; "
+            "for _ in $(seq 1000); do grep -q DOWN /run/haproxy.log && break; "
             "sleep 0.01; done",
+        ),
+    ),
+    "apache_backend_down": Setup(
+        "Apache (mod_proxy_http) on 127.0.0.1:8080 proxying to a Python app on "
+        "127.0.0.1:8000 that is not running.",
+        (
+            "mkdir -p /run/apache2",
+            *serve(f"apache2 -f {PROGRAMS}/apache.conf -DFOREGROUND", 8080),
         ),
     ),
     "ssh_tunnel_remote_port_closed": Setup(
@@ -454,7 +471,11 @@ SETUPS: dict[str, Setup] = {
     ),
     "ssh_server_down": Setup(
         "The SSH server at 203.0.113.10 is up, but sshd is not running.",
-        (*_SSH_SERVER, "mkdir -p /run/lab", "ssh-keygen -q -t ed25519 -N '' -f /run/lab/id"),
+        (
+            *_SSH_SERVER,
+            "mkdir -p /run/lab",
+            "ssh-keygen -q -t ed25519 -N '' -f /run/lab/id",
+        ),
     ),
     "port_forward_pod_port_closed": Setup(
         "kubectl port-forward's path: a local listener on 127.0.0.1:8080 that, for "
@@ -490,7 +511,7 @@ SETUPS: dict[str, Setup] = {
         "on a dual-stack localhost; the Python API listens on 127.0.0.1:8000 only.",
         (
             *serve(f"{PYTHON} -m http.server 8000 --bind 127.0.0.1", 8000),
-            *serve(f"{VITE} --config {PROGRAMS}/vite.config.mjs >/run/vite.log 2>&1", 5173),
+            *vite("vite.config.mjs"),
         ),
         hosts=DUAL_LOCALHOST,
     ),
@@ -499,11 +520,7 @@ SETUPS: dict[str, Setup] = {
         "Node 20+ with --no-network-family-autoselection).",
         (
             *serve(f"{PYTHON} -m http.server 8000 --bind 127.0.0.1", 8000),
-            *serve(
-                f"NODE_OPTIONS=--no-network-family-autoselection {VITE} "
-                f"--config {PROGRAMS}/vite.config.mjs >/run/vite.log 2>&1",
-                5173,
-            ),
+            *vite("vite.config.mjs", one_address=True),
         ),
         hosts=DUAL_LOCALHOST,
     ),
@@ -511,18 +528,14 @@ SETUPS: dict[str, Setup] = {
         "The same old-Node behaviour with the proxy target written as 127.0.0.1.",
         (
             *serve(f"{PYTHON} -m http.server 8000 --bind 127.0.0.1", 8000),
-            *serve(
-                f"NODE_OPTIONS=--no-network-family-autoselection {VITE} "
-                f"--config {PROGRAMS}/vite_corrigido.config.mjs >/run/vite.log 2>&1",
-                5173,
-            ),
+            *vite("vite_corrigido.config.mjs", one_address=True),
         ),
         hosts=DUAL_LOCALHOST,
     ),
     "vite_proxy_api_down": Setup(
         "A Vite dev server proxying /api to http://localhost:8000 (dual-stack "
         "localhost) while the Python API is not running.",
-        serve(f"{VITE} --config {PROGRAMS}/vite.config.mjs >/run/vite.log 2>&1", 5173),
+        vite("vite.config.mjs"),
         hosts=DUAL_LOCALHOST,
     ),
     "supervisord_not_started": Setup(
@@ -536,7 +549,7 @@ SETUPS: dict[str, Setup] = {
             *_SUPERVISORD,
             "kill -9 $(cat /run/supervisord.pid)",
             # Bounded wait until the socket no longer listens (the file stays).
-            "for _ in $(seq 300); do ss -Hxl | grep -q supervisor.sock || break; "
+            "for _ in $(seq 1000); do ss -Hxl | grep -q supervisor.sock || break; "
             "sleep 0.01; done",
         ),
     ),

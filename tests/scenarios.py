@@ -441,6 +441,12 @@ SCENARIOS = [
     ),
     # A full accept queue drops SYNs on Linux (Windows refuses instead).
     Scenario("servicos/fila_cheia.py", platforms=("linux",)),
+    # docs/programas/: clients run as real programs in the network lab, beside
+    # the program that reports the refusal (tests/programs.py).
+    *(
+        Scenario(f"programas/{name}.py", main=None, tested_by="test_programs.py")
+        for name in ("cliente_http", "cliente_tcp", "cliente_unix", "servico_no_boot")
+    ),
     # New rows go above this line (the scaffold inserts them here).
 ]
 

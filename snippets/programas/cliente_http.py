@@ -1,4 +1,4 @@
-"""Pede uma página e diz quem respondeu: o status HTTP e o cabeçalho Server."""
+"""Pede uma página e diz quem respondeu: o status HTTP e o cabeçalho `Server`."""
 
 import sys
 import urllib.error
@@ -20,5 +20,5 @@ except urllib.error.URLError as exc:  # ninguém respondeu: a causa está em rea
 except ConnectionResetError as exc:  # aceitou e fechou antes de responder
     print(f"Sem resposta: {type(exc).__name__}")
     sys.exit(1)
-server = headers.get("Server", "(sem cabeçalho Server)").split("/")[0]
+server = headers.get("Server", "(sem identificação)").split("/")[0]
 print(f"HTTP {status} {reason}; quem respondeu: {server}")
