@@ -204,11 +204,14 @@ TRANSCRIPTS: dict[str, Transcript] = {
         "ssh_tunnel_remote_port_closed",
         (
             py("programas/cliente_tcp.py 127.0.0.1 5432"),
+            py("programas/psycopg2_tunel.py"),
             sh(f"cat {SSH_LOG}", (SSH_LOG, "open failed")),
         ),
         (
             "Conectou: alguém aceitou a conexão nessa porta.",
             "Fechada pelo outro lado sem nenhum byte (EOF).",
+            'OperationalError: connection to server at "127.0.0.1", port 5432 '
+            "failed: server closed the connection unexpectedly",
             "open failed: connect failed: Connection refused",
         ),
         needs=("ssh", "sshd"),

@@ -445,7 +445,13 @@ SCENARIOS = [
     # the program that reports the refusal (tests/programs.py).
     *(
         Scenario(f"programas/{name}.py", main=None, tested_by="test_programs.py")
-        for name in ("cliente_http", "cliente_tcp", "cliente_unix", "servico_no_boot")
+        for name in (
+            "cliente_http",
+            "cliente_tcp",
+            "cliente_unix",
+            "psycopg2_tunel",
+            "servico_no_boot",
+        )
     ),
     # New rows go above this line (the scaffold inserts them here).
 ]
