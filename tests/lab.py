@@ -245,6 +245,22 @@ def greeter(address: str, port: int) -> str:
     return f"socat TCP-LISTEN:{port},bind={address},reuseaddr,fork SYSTEM:'echo pronto'"
 
 
+# gunicorn (Debian's) serving snippets/programas/app_wsgi.py on a Unix socket,
+# and nginx in front of it. `setsid` makes gunicorn's master the leader of a
+# process group of its own (its workers join it); the group id, written in
+# /run/gunicorn.pgid, is a PID of the lab's own PID namespace.
+_GUNICORN = (
+    "setsid gunicorn --bind unix:/run/gunicorn.sock "
+    f"--chdir {PROGRAMS} app_wsgi:app >/run/gunicorn.log 2>&1 &",
+    "echo $! > /run/gunicorn.pgid",
+    "for _ in $(seq 1000); do ss -Hxl | grep -q gunicorn.sock && break; "
+    "sleep 0.01; done",
+)
+_NGINX_GUNICORN = serve(
+    f"nginx -c {PROGRAMS}/nginx_gunicorn.conf -e /run/nginx-error.log", 8080
+)
+
+
 # supervisord daemonizes at once: wait (bounded) until its program runs.
 _SUPERVISORD = (
     f"supervisord -c {PROGRAMS}/supervisord.conf",
@@ -407,6 +423,23 @@ SETUPS: dict[str, Setup] = {
         (
             *serve(f"{PYTHON} -m http.server 8000 --bind 127.0.0.1", 8000),
             *serve(f"nginx -c {PROGRAMS}/nginx.conf -e /run/nginx-error.log", 8080),
+        ),
+    ),
+    "nginx_gunicorn_socket_missing": Setup(
+        "nginx proxying to gunicorn's Unix socket /run/gunicorn.sock, which does "
+        "not exist (gunicorn never started).",
+        _NGINX_GUNICORN,
+    ),
+    "nginx_gunicorn_socket_stale": Setup(
+        "nginx proxying to gunicorn's Unix socket after gunicorn was killed with "
+        "SIGKILL: the socket file is left with no one listening.",
+        (
+            *_GUNICORN,
+            # The master and its workers: their process group, by its id.
+            "kill -KILL -$(cat /run/gunicorn.pgid)",
+            "for _ in $(seq 1000); do ss -Hxl | grep -q gunicorn.sock || break; "
+            "sleep 0.01; done",
+            *_NGINX_GUNICORN,
         ),
     ),
     "nginx_app_in_container_on_loopback": Setup(

@@ -67,7 +67,7 @@ class Transcript:
 PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     (r"\b\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\b", "AAAA/MM/DD hh:mm:ss"),
     (r"\b\d{1,2}:\d\d:\d\d [AP]M\b", "h:mm:ss PM"),
-    (r"\[error\] \d+#\d+:", "[error] PID#TID:"),
+    (r"\[(error|crit)\] \d+#\d+:", r"[\1] PID#TID:"),
     (r"socat\[\d+\]", "socat[PID]"),
     (r"child \d+ exited", "child PID exited"),
     (r"\(\d+\) :", "(PID) :"),
@@ -117,6 +117,8 @@ ENV = {
 }
 
 NGINX_LOG = "/run/nginx-error.log"
+GUNICORN_SOCKET = "/run/gunicorn.sock"
+GUNICORN = f"gunicorn --daemon --bind unix:{GUNICORN_SOCKET}"
 SSH_LOG = "/run/ssh.log"
 SOCAT_LOG = "/run/socat.log"
 VITE_LOG = "/run/vite.log"
@@ -146,6 +148,44 @@ TRANSCRIPTS: dict[str, Transcript] = {
         "nginx_upstream_up",
         (py("programas/cliente_http.py http://127.0.0.1:8080/"),),
         ("HTTP 200 OK; quem respondeu: nginx",),
+        needs=("nginx",),
+    ),
+    "nginx_gunicorn_socket_stale": Transcript(
+        "nginx_gunicorn_socket_stale",
+        (
+            py("programas/cliente_http.py http://127.0.0.1:8080/"),
+            sh(f"tail -n 1 {NGINX_LOG}", (NGINX_LOG, "connect() to unix")),
+            sh(f"ls -l {GUNICORN_SOCKET} | cut -c1-10"),
+            py(f"programas/cliente_unix.py {GUNICORN_SOCKET}"),
+            Step(
+                f"{GUNICORN} app_wsgi:app",
+                f"{GUNICORN} --chdir snippets/programas app_wsgi:app && for _ in "
+                "$(seq 1000); do ss -Hxl | grep -q gunicorn.sock && break; "
+                "sleep 0.01; done",
+            ),
+            py("programas/cliente_http.py http://127.0.0.1:8080/"),
+        ),
+        (
+            "HTTP 502 Bad Gateway; quem respondeu: nginx",
+            "connect() to unix:/run/gunicorn.sock failed (111: Connection refused) "
+            "while connecting to upstream",
+            "srwxrwxrwx",
+            "ConnectionRefusedError: /run/gunicorn.sock existe, mas ninguém",
+            "HTTP 200 OK; quem respondeu: nginx",
+        ),
+        needs=("nginx", "gunicorn"),
+    ),
+    "nginx_gunicorn_socket_missing": Transcript(
+        "nginx_gunicorn_socket_missing",
+        (
+            py("programas/cliente_http.py http://127.0.0.1:8080/"),
+            sh(f"tail -n 1 {NGINX_LOG}", (NGINX_LOG, "connect() to unix")),
+        ),
+        (
+            "HTTP 502 Bad Gateway; quem respondeu: nginx",
+            "connect() to unix:/run/gunicorn.sock failed (2: No such file or "
+            "directory) while connecting to upstream",
+        ),
         needs=("nginx",),
     ),
     "nginx_app_in_container_on_loopback": Transcript(

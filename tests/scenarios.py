@@ -446,6 +446,7 @@ SCENARIOS = [
     *(
         Scenario(f"programas/{name}.py", main=None, tested_by="test_programs.py")
         for name in (
+            "app_wsgi",
             "cliente_http",
             "cliente_tcp",
             "cliente_unix",
