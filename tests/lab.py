@@ -472,6 +472,16 @@ SETUPS: dict[str, Setup] = {
             *serve(f"apache2 -f {PROGRAMS}/apache.conf -DFOREGROUND", 8080),
         ),
     ),
+    "pgbouncer_server_down": Setup(
+        "PgBouncer on 127.0.0.1:6432 in front of PostgreSQL on 127.0.0.1:5432, "
+        "which is not running; a client waits at most 1 s (query_wait_timeout).",
+        (
+            "mkdir -p /run/pgbouncer",
+            "echo '\"app\" \"\"' > /run/pgbouncer/userlist.txt",
+            "chown -R postgres /run/pgbouncer",  # it does not run as root
+            *serve(f"pgbouncer -u postgres {PROGRAMS}/pgbouncer.ini", 6432),
+        ),
+    ),
     "ssh_tunnel_remote_port_closed": Setup(
         "An SSH server at 203.0.113.10 (a bastion or cloud VM) where nothing "
         "listens on 127.0.0.1:5432; the client forwards its 127.0.0.1:5432 there "

@@ -79,11 +79,19 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
         "[Ddd Mmm DD hh:mm:ss.uuuuuu AAAA]",
     ),
     (r"\[pid \d+:tid \d+\]", "[pid PID:tid TID]"),
+    (
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \[\d+\]",
+        "AAAA-MM-DD hh:mm:ss.mmm UTC [PID]",
+    ),
+    (r"\b([CS])-0x[0-9a-f]+:", r"\1-0x...:"),
+    (r"@127\.0\.0\.1:\d{5}\b", "@127.0.0.1:PORTA"),
     (r"\[client ([\d.]+):\d+\]", r"[client \1:PORTA]"),
 )
 
 
 def normalized(output: str) -> str:
+    # ssh ends its messages with CRLF (a terminal may be in raw mode).
+    output = output.replace("\r\n", "\n")
     for pattern, placeholder in PLACEHOLDERS:
         output = re.sub(pattern, placeholder, output)
     return output
@@ -117,6 +125,7 @@ ENV = {
 }
 
 NGINX_LOG = "/run/nginx-error.log"
+PGBOUNCER_LOG = "/run/pgbouncer/pgbouncer.log"
 GUNICORN_SOCKET = "/run/gunicorn.sock"
 GUNICORN = f"gunicorn --daemon --bind unix:{GUNICORN_SOCKET}"
 SSH_LOG = "/run/ssh.log"
@@ -239,12 +248,26 @@ TRANSCRIPTS: dict[str, Transcript] = {
         ),
         needs=("apache2",),
     ),
+    "pgbouncer_server_refused": Transcript(
+        "pgbouncer_server_down",
+        (
+            py("programas/psycopg2_conectar.py 6432"),
+            sh(f"grep -E 'connect failed|pooler error' {PGBOUNCER_LOG}"),
+        ),
+        (
+            'OperationalError: connection to server at "127.0.0.1", port 6432 '
+            "failed: FATAL:  query_wait_timeout",
+            "app/app@127.0.0.1:5432 closing because: connect failed (age=0s)",
+            "pooler error: query_wait_timeout",
+        ),
+        needs=("pgbouncer",),
+    ),
     # ---- tunel-ssh.md ----------------------------------------------------
     "ssh_tunnel_remote_port_closed": Transcript(
         "ssh_tunnel_remote_port_closed",
         (
             py("programas/cliente_tcp.py 127.0.0.1 5432"),
-            py("programas/psycopg2_tunel.py"),
+            py("programas/psycopg2_conectar.py"),
             sh(f"cat {SSH_LOG}", (SSH_LOG, "open failed")),
         ),
         (
@@ -279,7 +302,9 @@ TRANSCRIPTS: dict[str, Transcript] = {
         "port_forward_pod_port_closed",
         (
             py("programas/cliente_tcp.py 127.0.0.1 8080"),
-            sh(f"cat {SOCAT_LOG}", (SOCAT_LOG, "waitpid")),
+            # The relay's own line; its parent's `waitpid()` line comes when
+            # it reaps the child, at no fixed time.
+            sh(f"grep 'E connect' {SOCAT_LOG}", (SOCAT_LOG, "E connect")),
         ),
         (
             "Conectou: alguém aceitou a conexão nessa porta.",
@@ -384,7 +409,7 @@ TRANSCRIPTS: dict[str, Transcript] = {
             py("programas/cliente_http.py http://127.0.0.1:8000/"),
             sh(f"curl -sS http://{lab.GATEWAY}:8000/"),
             sh("curl -sS http://127.0.0.1:8000/"),
-            sh("cat /run/docker-proxy.log", ("/run/docker-proxy.log", "refused")),
+            sh("grep 'E connect' /run/docker-proxy.log", ("/run/docker-proxy.log", "E connect")),
         ),
         (
             "Sem resposta: ConnectionRefusedError",

@@ -450,7 +450,7 @@ SCENARIOS = [
             "cliente_http",
             "cliente_tcp",
             "cliente_unix",
-            "psycopg2_tunel",
+            "psycopg2_conectar",
             "servico_no_boot",
         )
     ),
