@@ -477,7 +477,7 @@ SETUPS: dict[str, Setup] = {
         "which is not running; a client waits at most 1 s (query_wait_timeout).",
         (
             "mkdir -p /run/pgbouncer",
-            "echo '\"app\" \"\"' > /run/pgbouncer/userlist.txt",
+            'echo \'"app" ""\' > /run/pgbouncer/userlist.txt',
             "chown -R postgres /run/pgbouncer",  # it does not run as root
             *serve(f"pgbouncer -u postgres {PROGRAMS}/pgbouncer.ini", 6432),
         ),

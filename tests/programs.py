@@ -130,6 +130,7 @@ GUNICORN_SOCKET = "/run/gunicorn.sock"
 GUNICORN = f"gunicorn --daemon --bind unix:{GUNICORN_SOCKET}"
 SSH_LOG = "/run/ssh.log"
 SOCAT_LOG = "/run/socat.log"
+DOCKER_PROXY_LOG = "/run/docker-proxy.log"
 VITE_LOG = "/run/vite.log"
 SUPERVISORCTL = "supervisorctl -c snippets/programas/supervisord.conf status"
 SUPERVISOR_SOCKET = "/var/run/supervisor.sock"
@@ -409,7 +410,7 @@ TRANSCRIPTS: dict[str, Transcript] = {
             py("programas/cliente_http.py http://127.0.0.1:8000/"),
             sh(f"curl -sS http://{lab.GATEWAY}:8000/"),
             sh("curl -sS http://127.0.0.1:8000/"),
-            sh("grep 'E connect' /run/docker-proxy.log", ("/run/docker-proxy.log", "E connect")),
+            sh(f"grep 'E connect' {DOCKER_PROXY_LOG}", (DOCKER_PROXY_LOG, "E connect")),
         ),
         (
             "Sem resposta: ConnectionRefusedError",
