@@ -13,6 +13,7 @@ import pytest
 from tests import lab
 from tests.programs import ENV, OUTPUTS, TRANSCRIPTS, Transcript, normalized, script
 from tests.runner import record_or_compare
+from tests.site import DOCS, SNIPPETS, includes
 
 
 def require_programs(transcript: Transcript) -> None:
@@ -57,3 +58,31 @@ def test_no_stale_recording() -> None:
 def test_every_setup_of_a_transcript_exists() -> None:
     unknown = {t.setup for t in TRANSCRIPTS.values()} - set(lab.SETUPS)
     assert not unknown, unknown
+
+
+def quoted_lines() -> list[tuple[str, str, str]]:
+    """(page, transcript, lines) for each part of a transcript a page quotes
+    (a ``file:start[:end]`` include, as in a Sintoma block)."""
+    found = []
+    for page in sorted(DOCS.rglob("*.md")):
+        for inc in includes(page):
+            path = SNIPPETS / inc.path
+            if path.parent != OUTPUTS or not inc.section:
+                continue
+            start, _, end = inc.section.partition(":")
+            lines = path.read_text(encoding="utf-8").splitlines()
+            quoted = "\n".join(lines[int(start) - 1 : int(end or start)])
+            found.append((page.name, path.stem, quoted))
+    return found
+
+
+def test_quoted_lines_hold_a_claim_of_their_transcript() -> None:
+    """A page quoting line N of a session quotes the program's message: if a
+    step is added and the lines move, the quote would show something else."""
+    wrong = [
+        f"{page}: {name}: {quoted!r}"
+        for page, name, quoted in quoted_lines()
+        if not any(text in quoted for text in TRANSCRIPTS[name].expect)
+    ]
+    assert quoted_lines()
+    assert not wrong, "\n".join(wrong)
