@@ -454,6 +454,16 @@ SETUPS: dict[str, Setup] = {
             ),
         ),
     ),
+    "caddy_upstream_down": Setup(
+        "Caddy on 127.0.0.1:8080 (reverse_proxy) in front of a Python app on "
+        "127.0.0.1:8000 that is not running.",
+        serve(
+            "HOME=/run XDG_DATA_HOME=/run/caddy XDG_CONFIG_HOME=/run/caddy "
+            f"caddy run --config {PROGRAMS}/Caddyfile --adapter caddyfile "
+            ">/run/caddy.log 2>&1",
+            8080,
+        ),
+    ),
     "haproxy_backend_down": Setup(
         "HAProxy on 127.0.0.1:8080 with health checks, in front of a Python app on "
         "127.0.0.1:8000 that is not running.",

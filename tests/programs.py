@@ -212,6 +212,21 @@ TRANSCRIPTS: dict[str, Transcript] = {
         ),
         needs=("nginx",),
     ),
+    "caddy_upstream_refused": Transcript(
+        "caddy_upstream_down",
+        (
+            py("programas/cliente_http.py http://127.0.0.1:8080/"),
+            sh(
+                "grep -o '\"msg\":\"dial tcp[^\"]*\"' /run/caddy.log",
+                ("/run/caddy.log", "dial tcp"),
+            ),
+        ),
+        (
+            "HTTP 502 Bad Gateway; quem respondeu: Caddy",
+            '"msg":"dial tcp 127.0.0.1:8000: connect: connection refused"',
+        ),
+        needs=("caddy",),
+    ),
     "haproxy_backend_refused": Transcript(
         "haproxy_backend_down",
         (
