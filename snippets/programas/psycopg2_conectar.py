@@ -1,4 +1,4 @@
-"""Conecta ao PostgreSQL em 127.0.0.1 (porta 5432, ou a dada) com o psycopg2."""
+"""Conecta ao banco em 127.0.0.1 (porta 5432, ou a dada) com o psycopg2."""
 
 import sys
 
@@ -15,5 +15,5 @@ try:
 except psycopg2.OperationalError as exc:
     print(f"OperationalError: {str(exc).strip()}")
 else:
-    print("Conectou ao PostgreSQL.")
+    print("Conectou ao banco.")
     conn.close()
