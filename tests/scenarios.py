@@ -541,6 +541,19 @@ SCENARIOS = [
     ),
     message("servicos/pymemcache_recusa.py", {11211: "refused"}),
     message("servicos/paramiko_recusa.py", {22: "refused"}),
+    # docs/programas/: clients run as real programs in the network lab, beside
+    # the program that reports the refusal (tests/programs.py).
+    *(
+        Scenario(f"programas/{name}.py", main=None, tested_by="test_programs.py")
+        for name in (
+            "app_wsgi",
+            "cliente_http",
+            "cliente_tcp",
+            "cliente_unix",
+            "psycopg2_conectar",
+            "servico_no_boot",
+        )
+    ),
     # New rows go above this line (the scaffold inserts them here).
 ]
 

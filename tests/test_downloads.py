@@ -121,5 +121,8 @@ def test_downloaded_snippets_run_side_by_side(
             timeout=30,
             check=False,
         )
-        assert result.returncode == 0, result.stderr
+        # A program may end non-zero by design (a service that gives up on a
+        # refused database, docs/programas/systemd.md); a missing sibling
+        # ends in a traceback.
+        assert "Traceback" not in result.stderr, result.stderr
         assert "Error" not in result.stderr, result.stderr

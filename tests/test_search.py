@@ -480,6 +480,63 @@ QUERIES = [
         "pasted",
         "Windows' WSAECONNREFUSED text, the most pasted form of this error",
     ),
+    # Lines written by another program in front of or around the app
+    # (docs/programas/): each lands on the page with that program's fix.
+    q(
+        "[error] 52#52: *1 connect() failed (111: Connection refused) while "
+        'connecting to upstream, client: 172.20.0.1, server: my.local, request: "GET '
+        '/ HTTP/1.1", upstream: "http://172.20.0.2:8000/", host: "my.local"',
+        "programas/proxy-reverso/",
+        "pasted",
+        "https://github.com/nginx-proxy/nginx-proxy/issues/1253",
+    ),
+    q(
+        "channel 3: open failed: connect failed: Connection refused",
+        "programas/tunel-ssh/",
+        "pasted",
+        "https://github.com/ghtorrent/ghtorrent.org/issues/777",
+    ),
+    q(
+        "error forwarding port 6000 to pod 972bb77690ac, uid : failed to execute "
+        "portforward in network namespace: socat command returns error: exit status "
+        "1, stderr: socat[96552] E connect(5, AF=2 127.0.0.1:6000, 16): Connection "
+        "refused",
+        "programas/kubectl/",
+        "pasted",
+        "https://github.com/kubernetes-sigs/kind/issues/869",
+    ),
+    q(
+        "[vite] http proxy error: Error: connect ECONNREFUSED ::1:8000 at "
+        "TCPConnectWrap.afterConnect [as oncomplete] (node:net:1157:16)",
+        "programas/node-dev-server/",
+        "pasted",
+        "https://github.com/MioQuispe/create-ic-app/issues/19",
+    ),
+    q(
+        "unix:///var/run/supervisor.sock refused connection",
+        "programas/supervisor/",
+        "pasted",
+        "https://github.com/Supervisor/supervisor/issues/654",
+    ),
+    q(
+        "Server ingress-node/10.10.10.168 is DOWN, reason: Layer4 connection "
+        'problem, info: "Connection refused"',
+        "programas/proxy-reverso/",
+        "pasted",
+        "https://github.com/easzlab/kubeasz/issues/919",
+    ),
+    q(
+        "curl: (52) Empty reply from server",
+        "programas/docker-porta-publicada/",
+        "pasted",
+        "https://github.com/EXXETA/openapi-cop/issues/249",
+    ),
+    q(
+        "ssh: connect to host tools.mi.ur.de port 22: Connection refused",
+        "programas/tunel-ssh/",
+        "pasted",
+        "https://github.com/wpoa/open-access-media-importer/issues/80",
+    ),
 ]
 
 # Words typed into the interface, which answers in Portuguese.
