@@ -477,6 +477,7 @@ SETUPS: dict[str, Setup] = {
         hosts=DUAL_LOCALHOST,
         resolv=TRAP_RESOLVER,
         after=(_TRAP_COUNTER,),
+    ),
     # ---- docs/programas/ ----------------------------------------------------
     "nginx_upstream_down": Setup(
         "nginx on 127.0.0.1:8080 proxying to a Python app on 127.0.0.1:8000 that "
