@@ -204,13 +204,16 @@ def mentions_all(*words: str) -> Callable[[str], bool]:
     return lambda s: all(w in s for w in words)
 
 
-def file_lacks(trigger: str, *needed: str) -> Check:
-    """A check: a file that mentions ``trigger`` must also show ``needed``."""
+UNIT_SECTION = re.compile(r"^\s*\[(?:Unit|Service|Install|Socket|Timer)\]\s*$", re.M)
+
+
+def file_lacks_line(trigger: str, needed: re.Pattern[str]) -> Check:
+    """A check: a file that mentions ``trigger`` must also have a line that
+    matches ``needed``."""
 
     def check(text: Text) -> Iterator[str]:
-        if trigger in text.content and not all(n in text.content for n in needed):
-            missing = [n for n in needed if n not in text.content]
-            yield f"{trigger} without {', '.join(missing)}"
+        if trigger in text.content and not needed.search(text.content):
+            yield f"{trigger} without a line like {needed.pattern}"
 
     return check
 
@@ -346,12 +349,13 @@ RULES = [
         ),
     ),
     Rule(
-        "systemctl_edit_needs_service_section_and_reload",
-        "Um ajuste com systemctl edit precisa da seção [Service], e o serviço "
-        "só o lê depois de daemon-reload e de um restart (FAQ do Ollama).",
+        "systemctl_edit_shows_the_section",
+        "Um ajuste com systemctl edit só vale dentro da sua seção: uma linha "
+        "Environment= solta não muda nada; ela vai em [Service] (FAQ do "
+        "Ollama). A página mostra o arquivo do ajuste com a seção.",
         found="docs/servicos/conteineres-e-ci.md",
         wrong='`systemctl edit ollama` e `Environment="OLLAMA_HOST=0.0.0.0:11434"`',
-        check=file_lacks("systemctl edit", "[Service]", "daemon-reload"),
+        check=file_lacks_line("systemctl edit", UNIT_SECTION),
     ),
     Rule(
         "mysql_connector_c_extension_differs",
@@ -431,7 +435,10 @@ RULES = [
         found="docs/bibliotecas/asyncio.md",
         wrong="só o `::1` recusado, o servidor escuta apenas em IPv4",
         check=sentences_where(
-            lambda s: re.search(r"só (?:a linha d)?o `::1`", s) is not None
+            lambda s: (
+                re.search(r"só (?:a linha d)?o `::1`,? (?:recusad|aparece)", s)
+                is not None
+            )
         ),
     ),
 ]
