@@ -10,4 +10,4 @@ with Elasticsearch("http://127.0.0.1:9200", request_timeout=3, max_retries=0) as
     except ElasticConnectionError as exc:
         print(*traceback.format_exception_only(exc), sep="", end="")
         # O texto diz pouco; o motivo está na causa (do urllib3).
-        print("Causa:", type(exc.__cause__).__name__, exc.__cause__)
+        print(*traceback.format_exception_only(exc.__cause__), sep="", end="")

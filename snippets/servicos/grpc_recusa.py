@@ -6,5 +6,5 @@ with grpc.insecure_channel("127.0.0.1:50051") as channel:
     try:
         say_hello(b"", timeout=3)
     except grpc.RpcError as exc:
-        print("código:", exc.code())
-        print("detalhes:", exc.details())
+        print(exc.code())
+        print(exc.details())

@@ -24,4 +24,4 @@ with tempfile.TemporaryDirectory() as folder:
         try:
             client.connect(str(path))
         except FileNotFoundError as exc:
-            print("Sem o arquivo:", type(exc).__name__)
+            print("# Sem o arquivo:", type(exc).__name__)
