@@ -147,7 +147,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def run_text(port: int, situation: str) -> str:
-    timing = ", max_seconds=INSTANT" if SITUATIONS[situation].speaks is None else ""
+    timing = ", max_seconds=INSTANT" if SITUATIONS[situation].refuses else ""
     return f'Run(ports={{{port}: "{situation}"}}{timing})'
 
 

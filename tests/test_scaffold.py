@@ -300,7 +300,7 @@ def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> N
         assert f"PASSED tests/{passing}" in after.stdout
     assert f"snippets/{name}" in after.stdout  # its spelling check ran too
 
-    # The false claim cannot be recorded: a bare socket speaks no FTP.
+    # The false claim cannot be recorded: a bare listener answers nothing.
     table = tmp_path / "tests" / "scenarios.py"
     table.write_text(
         table.read_text(encoding="utf-8").replace(
@@ -311,9 +311,17 @@ def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> N
     )
     false_claim = run([*pytest_cmd, *select], tmp_path)
     assert false_claim.returncode != 0
-    assert "o trecho fala ftp, mas a porta 2121 está em 'listening'" in (
-        false_claim.stdout + false_claim.stderr
+    # One test fails, the row's, naming its line; the collection goes on.
+    assert re.search(r"\b1 failed\b", false_claim.stdout), false_claim.stdout
+    assert "FAILED tests/test_snippets.py::test_scenario_row_is_sound[" in (
+        false_claim.stdout
     )
+    assert re.search(
+        r"tests/scenarios\.py:\d+ \(bibliotecas/ftp_recusa\.py\): \(servidor_ativo\)"
+        r" a variante 'servidor_ativo' afirma um servidor no ar, e o trecho fala "
+        r"ftp, mas na porta 2121 \('listening'\) nada responde",
+        false_claim.stdout,
+    ), false_claim.stdout
 
     site = tmp_path / "site"
     built = run(
