@@ -20,8 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.scenarios import BY_SNIPPET, OUTPUTS
-from tests.site import DOCS, ROOT, SNIPPETS, includes, markdown_sources
+from tests.paths import DOCS, OUTPUTS, ROOT, SNIPPETS
+from tests.scenarios import BY_SNIPPET
+from tests.site import includes, markdown_sources
 from tests.situations import SITUATIONS
 
 TABLE = ROOT / "tests" / "scenarios.py"

@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests import lab
-from tests.site import SNIPPETS
+from tests.paths import OUTPUTS, SNIPPETS
 from tests.situations import LATE_START_SECONDS, SITUATIONS
-
-OUTPUTS = SNIPPETS / "saidas"
 
 # Timing classes. A refusal on loopback takes well under a millisecond; the
 # second of slack covers a machine busy with other work (measured: 0.8 s at a
@@ -34,10 +32,9 @@ LOCALHOST_BOTH = {"localhost": ("::1", "127.0.0.1")}
 ONLY_V4 = {"localhost": ("127.0.0.1",)}
 # smtplib and Django name this machine in EHLO: its name resolves to loopback.
 THIS_MACHINE = {socket.gethostname(): ("127.0.0.1",), **ONLY_V4}
-# Proxy variables of the machine running the tests must not change a result.
-NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
+# The machine's proxy variables are cleared for every test (the autouse
+# fixture clean_environ in conftest.py); this row's proxy is set on purpose.
 DEAD_PROXY_ENV = {
-    **NO_PROXY_ENV,
     "HTTP_PROXY": "http://127.0.0.1:3128",
     "http_proxy": "http://127.0.0.1:3128",
 }
@@ -167,21 +164,19 @@ class Scenario:
         return {**main, **self.variants}
 
 
-def refused_then_up(
-    snippet: str, port: int, *, up: str = "listening", env: Mapping[str, str] = {}
-) -> Scenario:
+def refused_then_up(snippet: str, port: int, *, up: str = "listening") -> Scenario:
     """The most common proof: refused at once on ``port`` (the ``#>`` output),
     and the same code with a server there (variant ``servidor_ativo``)."""
     return Scenario(
         snippet,
-        main=Run(ports={port: "refused"}, env=env, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={port: up}, env=env)},
+        main=Run(ports={port: "refused"}, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={port: up})},
     )
 
 
 def http_client(snippet: str) -> Scenario:
     """An HTTP client: refused on port 8000, and the same code with a server."""
-    return refused_then_up(snippet, 8000, up="http", env=NO_PROXY_ENV)
+    return refused_then_up(snippet, 8000, up="http")
 
 
 def message(
@@ -305,9 +300,9 @@ SCENARIOS = [
     # bibliotecas/
     Scenario(
         "bibliotecas/urllib_recusa.py",
-        main=Run(ports={8000: "refused"}, env=NO_PROXY_ENV, max_seconds=INSTANT),
+        main=Run(ports={8000: "refused"}, max_seconds=INSTANT),
         variants={
-            "servidor_ativo": Run(ports={8000: "http"}, env=NO_PROXY_ENV),
+            "servidor_ativo": Run(ports={8000: "http"}),
             # The server is up; the refusal comes from the dead proxy.
             "proxy_morto": Run(
                 ports={3128: "refused", 8000: "http"}, env=DEAD_PROXY_ENV
@@ -364,9 +359,9 @@ SCENARIOS = [
     ),
     Scenario(
         "receitas/reconhecer_recusa.py",
-        main=Run(ports={8000: "refused"}, env=NO_PROXY_ENV, max_seconds=INSTANT),
+        main=Run(ports={8000: "refused"}, max_seconds=INSTANT),
         variants={
-            "servidor_ativo": Run(ports={8000: "http"}, env=NO_PROXY_ENV),
+            "servidor_ativo": Run(ports={8000: "http"}),
             "proxy_morto": Run(
                 ports={3128: "refused", 8000: "http"}, env=DEAD_PROXY_ENV
             ),
@@ -414,37 +409,29 @@ SCENARIOS = [
         up={25: "smtp"},
         hosts=THIS_MACHINE,
     ),
-    message("servicos/selenium_apos_quit.py", {9515: "webdriver"}, env=NO_PROXY_ENV),
-    message("servicos/requests_max_retries.py", {8000: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/selenium_apos_quit.py", {9515: "webdriver"}),
+    message("servicos/requests_max_retries.py", {8000: "refused"}),
     Scenario(
         "servicos/requests_retry_adapter.py",
-        main=Run(
-            ports={8000: "http_late"}, env=NO_PROXY_ENV, min_seconds=LATE_START_SECONDS
-        ),
-        variants={
-            "nunca_sobe": Run(
-                ports={8000: "refused"}, env=NO_PROXY_ENV, min_seconds=0.6
-            )
-        },
+        main=Run(ports={8000: "http_late"}, min_seconds=LATE_START_SECONDS),
+        variants={"nunca_sobe": Run(ports={8000: "refused"}, min_seconds=0.6)},
     ),
     message(
         "servicos/urlopen_mensagem.py",
         {8000: "refused"},
         up={8000: "http"},
-        env=NO_PROXY_ENV,
     ),
-    message("servicos/httpx_async.py", {8000: "refused"}, env=NO_PROXY_ENV),
-    message("servicos/aiohttp_mensagem.py", {8000: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/httpx_async.py", {8000: "refused"}),
+    message("servicos/aiohttp_mensagem.py", {8000: "refused"}),
     message(
         "servicos/proxy_https.py",
         {3128: "refused"},
-        env={**NO_PROXY_ENV, "HTTPS_PROXY": "http://127.0.0.1:3128"},
+        env={"HTTPS_PROXY": "http://127.0.0.1:3128"},
     ),
     message(
         "servicos/ollama_host_docker.py",
         {11434: "refused"},
         up={11434: "http"},
-        env=NO_PROXY_ENV,
         hosts={"host.docker.internal": ("127.0.0.1",)},
     ),
     message("servicos/redis_recusa.py", {6379: "refused"}, hosts=ONLY_V4),

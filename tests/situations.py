@@ -185,20 +185,26 @@ def backlog_full() -> Iterator[int]:
 
 class _HttpHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        """The same answer to every method; a request's body is read first."""
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
         status = 500 if self.path.startswith("/erro") else 200
         body = b"ok\n" if status == 200 else b"erro\n"
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = do_GET  # noqa: N815
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Quiet: tests read the client's output, not the server's log."""
 
 
 def http() -> contextlib.AbstractContextManager[int]:
-    """An HTTP server: ``200 ok`` on any path, ``500`` under ``/erro``."""
+    """An HTTP server: ``200 ok`` on any path and method, ``500`` under ``/erro``."""
     return in_thread(ThreadingHTTPServer((LOOPBACK_V4, 0), _HttpHandler))
 
 

@@ -333,3 +333,21 @@ def test_situation_starts_and_stops_cleanly(name: str) -> None:
             assert answer in ("nothing", "refused" if name in STARTS_REFUSING else "")
         elif name not in STARTS_REFUSING:
             assert answer == "bytes", f"{name} speaks {situation.speaks}: no answer"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "HEAD"])
+def test_the_http_situation_answers_any_method(method: str) -> None:
+    """An XML-RPC or REST client meets a server, not a 501 for its method."""
+    import http.client
+
+    with SITUATIONS["http"].start() as port:
+        connection = http.client.HTTPConnection(LOOPBACK_V4, port, timeout=2)
+        try:
+            connection.request(method, "/", body=b"<x/>" if method == "POST" else None)
+            response = connection.getresponse()
+            assert (response.status, response.read()) == (
+                200,
+                b"" if method == "HEAD" else b"ok\n",
+            )
+        finally:
+            connection.close()

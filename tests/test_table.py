@@ -1,14 +1,18 @@
-"""The scenario table's own checks: a bad row fails its test, and says why."""
+"""The scenario table's own checks: a bad row fails its test, and says why;
+the guides list every situation."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from pytest_examples import EvalExample
 
+from tests.paths import ROOT, TESTS
 from tests.runner import judge, run_snippet
 from tests.scenarios import SCENARIOS, Run, Scenario, row_problems
+from tests.situations import SITUATIONS
 
 HTTP_CLIENT = "import urllib.request\n"
 
@@ -94,3 +98,34 @@ def test_a_client_without_a_timeout_is_stopped_and_told_why(
     message = failure_of(tmp_path, source, run, eval_example)
     assert ":4: still running after 3.2s" in message
     assert "Give it a timeout" in message
+
+
+def readme_situations() -> dict[str, str]:
+    """tests/README.md's situation table: name -> the protocol it says."""
+    text = (TESTS / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Situações (`situations.py`)", 1)[1].split("\n## ", 1)[0]
+    listed = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            names = re.findall(r"`(\w+)`", cells[0])
+            spoken = re.findall(r"`(\w+)`|—", cells[1]) or [cells[1]]
+            spoken = spoken * len(names) if len(spoken) == 1 else spoken
+            listed.update(zip(names, spoken, strict=True))
+    return listed
+
+
+def test_the_readme_lists_every_situation_and_its_protocol() -> None:
+    expected = {name: s.speaks or "" for name, s in SITUATIONS.items()}
+    assert readme_situations() == expected, (
+        "tests/README.md: the table under 'Situações' must list every entry of "
+        "SITUATIONS with what it speaks (— for None)"
+    )
+
+
+def test_the_guide_lists_every_situation() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("dicionário `SITUATIONS` do fim", 1)[1].split("\n\n", 1)[0]
+    assert set(re.findall(r"`(\w+)`", section)) == set(SITUATIONS), (
+        "CONTRIBUTING.md: the list of situations must name every entry of SITUATIONS"
+    )
