@@ -286,8 +286,8 @@ def test_guide_scaffold_commands_are_valid(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(commands) >= 2
     for command in commands:
         args = scaffold.parse(command.split())
-        assert args.situacao in SITUATIONS
-        assert set(args.variantes.values()) <= set(SITUATIONS)
+        assert args.situation in SITUATIONS
+        assert set(args.variants.values()) <= set(SITUATIONS)
 
 
 def test_guide_names_only_existing_situations() -> None:
