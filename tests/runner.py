@@ -27,8 +27,8 @@ from ruff.__main__ import find_ruff_bin
 
 from tests import lab
 from tests.network import mapped
+from tests.paths import ROOT
 from tests.scenarios import Run, Scenario, imported_modules
-from tests.site import ROOT
 from tests.situations import SITUATIONS
 
 # Windows retries a refused connection attempt before reporting it (about
@@ -319,8 +319,11 @@ def judge(scenario: Scenario, run: Run, outcome: Outcome) -> None:
         pytest.fail(f"{where}: {outcome.resource_warnings}", pytrace=False)
     try:
         check_time(outcome.seconds, run, slack=WINDOWS_REFUSAL_DELAY)
+        timing = None
     except AssertionError as error:
-        pytest.fail(f"{where}: {error}", pytrace=False)
+        timing = str(error)
+    if timing is not None:  # outside the except: no chained traceback
+        pytest.fail(f"{where}: {timing}", pytrace=False)
 
 
 def check_time(seconds: float, run: Run, *, slack: float) -> None:

@@ -351,3 +351,20 @@ def test_the_http_situation_answers_any_method(method: str) -> None:
             )
         finally:
             connection.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's close() with unread data")
+def test_closing_with_unread_bytes_resets_the_connection() -> None:
+    """What CONTRIBUTING.md tells a situation's author: a server that reads
+    one byte of a request and closes sends RST, not an orderly end."""
+    with socket.socket() as server:
+        server.bind((LOOPBACK_V4, 0))
+        server.listen(1)
+        with socket.create_connection(server.getsockname(), timeout=2) as client:
+            client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            conn, _ = server.accept()
+            with conn:
+                conn.settimeout(2)
+                conn.recv(1)
+            with pytest.raises(ConnectionResetError):
+                client.recv(1)
