@@ -575,10 +575,14 @@ def main(argv: list[str]) -> int:
         error(USAGE)
         return 2
     except (OSError, UnicodeError) as exc:
-        hint = ""
         if isinstance(exc, UnicodeError):
-            hint = " Use um terminal em UTF-8 (ex.: PYTHONIOENCODING=utf-8)."
-        error(f"erro: nada foi gravado ({type(exc).__name__}: {exc}).{hint}")
+            error(
+                "erro: a saída não aceita os acentos do português "
+                f"({sys.stdout.encoding if sys.stdout else '?'}); nada foi "
+                "gravado. Use um terminal em UTF-8 (ex.: PYTHONIOENCODING=utf-8)."
+            )
+        else:
+            error(f"erro: nada foi gravado ({type(exc).__name__}: {exc}).")
         return 1
 
 
