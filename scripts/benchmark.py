@@ -16,8 +16,6 @@ and the heaviest page. Targets are printed next to each figure.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import gzip
 import json
 import os
@@ -27,14 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file
 
+from tests.paths import ROOT  # noqa: E402
+from tests.serving import serve  # noqa: E402
 from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES  # noqa: E402
-from tests.situations import in_thread  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 LIGHTHOUSE = "lighthouse@13"
@@ -68,16 +65,6 @@ def timed_with_cpu(command: list[str]) -> tuple[float, float]:
 def build_times(site: Path, runs: int) -> list[float]:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
     return [timed(command) for _ in range(runs)]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-def serve(site: Path) -> contextlib.AbstractContextManager[int]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    return in_thread(ThreadingHTTPServer(("127.0.0.1", 0), handler))
 
 
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"

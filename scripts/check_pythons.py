@@ -34,7 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file
+from tests.paths import ROOT  # noqa: E402
+
 # Pins that only the site and the browser tests need.
 SITE_ONLY = {
     "mkdocs",

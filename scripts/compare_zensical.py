@@ -24,8 +24,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file
+from tests.paths import ROOT  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "snippets"))
 
 from tests.site import DOCS, SNIPPETS, includes, section_names  # noqa: E402

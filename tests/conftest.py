@@ -29,6 +29,19 @@ def network_guard() -> Iterator[None]:
         pytest.fail("network outside loopback: " + "; ".join(violations), pytrace=False)
 
 
+# Proxy settings of the machine running the tests must not change a result
+# (as httpx's ``clean_environ``); a run that needs one sets it (``Run(env=)``).
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy variable, in either spelling, for any test."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The site built once per session with ``mkdocs build --strict``."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import os
 import shutil
 import subprocess
@@ -25,7 +24,6 @@ import tempfile
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -131,13 +129,9 @@ class Early:
         return build_site(self.folder / "site")
 
     def _serve(self) -> str:
-        from tests.situations import in_thread
-        from tests.test_browser import SiteHandler
+        from tests.serving import serve
 
-        site = self.result("site")
-        handler = functools.partial(SiteHandler, directory=str(site))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        port = self.stack.enter_context(in_thread(server))
+        port = self.stack.enter_context(serve(self.result("site")))
         return f"http://127.0.0.1:{port}{SITE_PREFIX}"
 
     def _work(self) -> None:

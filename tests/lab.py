@@ -40,7 +40,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 TOOLS = ("unshare", "setpriv", "ip", "nft")
 # Temporary folders: lab-PID-random, PID being the test process that made it.
 FOLDER_PREFIX = "lab-"

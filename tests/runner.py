@@ -12,6 +12,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import urllib.request
@@ -26,6 +27,7 @@ from ruff.__main__ import find_ruff_bin
 
 from tests import lab
 from tests.network import mapped
+from tests.paths import ROOT
 from tests.scenarios import Run, Scenario, imported_modules
 from tests.situations import SITUATIONS
 
@@ -45,6 +47,52 @@ PRINT_COMMENT = re.compile(r"^( *#)> ", re.MULTILINE)
 SPACED_PRINT_COMMENT = re.compile(r"^( *#) > ", re.MULTILINE)
 
 
+class RunTimedOut(BaseException):
+    """Raised inside a run that outlives its timing class by far (a client
+    with no timeout facing a server that never answers); a BaseException so
+    that a snippet's ``except Exception`` cannot swallow it."""
+
+
+# How far past its timing class a run may go before it is interrupted.
+OVERRUN_SECONDS = 3.0
+
+
+@contextlib.contextmanager
+def interrupted_after(seconds: float) -> Iterator[None]:
+    """Raise :class:`RunTimedOut` in this (main) thread after ``seconds``.
+
+    A timer thread sends SIGUSR1 to the main thread: the blocking call gets
+    EINTR and the handler raises. Without SIGUSR1 (Windows) or off the main
+    thread, pytest-timeout's global limit is the only bound.
+    """
+    usable = hasattr(signal, "pthread_kill") and hasattr(signal, "SIGUSR1")
+    if not usable or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    message = (
+        f"still running after {seconds:.1f}s: the client waits for an answer "
+        "that never comes. Give it a timeout (settimeout, timeout=...; for a "
+        "client without one, socket.setdefaulttimeout) or face it with a "
+        "situation that answers"
+    )
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise RunTimedOut(message)
+
+    previous = signal.signal(signal.SIGUSR1, interrupt)
+    main = threading.main_thread().ident
+    assert main is not None
+    timer = threading.Timer(seconds, signal.pthread_kill, args=(main, signal.SIGUSR1))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        timer.join()
+        signal.signal(signal.SIGUSR1, previous)
+
+
 @dataclass
 class Outcome:
     """What one run did."""
@@ -52,6 +100,9 @@ class Outcome:
     seconds: float
     exception: BaseException | None
     resource_warnings: list[str]
+    # Where pytest-examples ran its copy of the file: frames of a
+    # BaseException keep the copy's name (an Exception's are renamed).
+    copy_folder: str = ""
 
 
 def example_for(path: Path) -> CodeExample:
@@ -155,23 +206,25 @@ def run_snippet(
         ):
             # Back-off jitter and the like: the same numbers on every run.
             random.seed(SEED)
+            limit = run.max_seconds + WINDOWS_REFUSAL_DELAY + OVERRUN_SECONDS
             start = time.perf_counter()
             try:
-                if not check_prints:
-                    eval_example.run(example)
-                elif eval_example.update_examples:
-                    eval_example.run_print_update(example)
-                    _write_updates_now(eval_example)
-                else:
-                    eval_example.run_print_check(example)
-            except (Exception, SystemExit) as exc:  # judged by the caller
+                with interrupted_after(limit):
+                    if not check_prints:
+                        eval_example.run(example)
+                    elif eval_example.update_examples:
+                        eval_example.run_print_update(example)
+                        _write_updates_now(eval_example)
+                    else:
+                        eval_example.run_print_check(example)
+            except (Exception, SystemExit, RunTimedOut) as exc:  # judged below
                 exception = exc
             seconds = time.perf_counter() - start
         # The module is gone from sys.modules: collect it so an unclosed
         # socket warns now, inside this run, and not in some later test.
         gc.collect()
     leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
-    return Outcome(seconds, exception, leaks)
+    return Outcome(seconds, exception, leaks, str(eval_example.tmp_path))
 
 
 # A lab run is a fresh interpreter: its start-up counts in its time.
@@ -213,30 +266,64 @@ def _write_updates_now(eval_example: EvalExample) -> None:
     eval_example.to_update.clear()
 
 
+def snippet_line(scenario: Scenario, outcome: Outcome) -> str:
+    """``snippets/<file>:<line>``: the deepest line of the snippet itself in
+    the traceback of the run's exception (the file alone if there is none)."""
+    path = scenario.path
+    where = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path
+    exc, line = outcome.exception, None
+    tb = exc.__traceback__ if exc is not None else None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        copy = bool(outcome.copy_folder) and filename.startswith(outcome.copy_folder)
+        if filename == str(path) or copy:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f"{where}" if line is None else f"{where}:{line}"
+
+
 def judge(scenario: Scenario, run: Run, outcome: Outcome) -> None:
-    """Fail unless the outcome is what the page documents."""
+    """Fail unless the outcome is what the page documents; a failure names
+    the snippet's own file and line, not the harness's."""
     exc = outcome.exception
     if isinstance(exc, pytest.fail.Exception):
         raise exc
+    where = snippet_line(scenario, outcome)
+    if isinstance(exc, RunTimedOut):
+        pytest.fail(f"{where}: {exc}", pytrace=False)
     if isinstance(exc, SystemExit):
         code = 0 if exc.code is None else exc.code
-        assert code == run.exit_code, f"exit status {code!r}, expected {run.exit_code}"
+        if code != run.exit_code:
+            pytest.fail(
+                f"{where}: exit status {code!r}, expected {run.exit_code}",
+                pytrace=False,
+            )
         exc = None
     elif run.exit_code:
-        pytest.fail(f"expected exit status {run.exit_code}, got {exc!r}", pytrace=False)
+        pytest.fail(
+            f"{where}: expected exit status {run.exit_code}, got {exc!r}",
+            pytrace=False,
+        )
     if run.raises is None and exc is not None:
         # Not re-raised: pytest-examples rewrites the traceback to point into
         # the snippet, and neither pytest nor `traceback` can walk it.
-        line = exc.__traceback__.tb_lineno if exc.__traceback__ else "?"
         details = "".join(traceback.format_exception_only(exc)).strip()
-        pytest.fail(f"{scenario.snippet}:{line} raised {details}", pytrace=False)
+        pytest.fail(f"{where} raised {details}", pytrace=False)
     if run.raises is not None and not isinstance(exc, run.raises):
-        pytest.fail(f"expected {run.raises.__name__}, got {exc!r}", pytrace=False)
-    if scenario.leaks:
-        assert outcome.resource_warnings, "documented leak produced no ResourceWarning"
-    else:
-        assert not outcome.resource_warnings, outcome.resource_warnings
-    check_time(outcome.seconds, run, slack=WINDOWS_REFUSAL_DELAY)
+        pytest.fail(
+            f"{where}: expected {run.raises.__name__}, got {exc!r}", pytrace=False
+        )
+    if scenario.leaks and not outcome.resource_warnings:
+        pytest.fail(f"{where}: documented leak produced no ResourceWarning")
+    if not scenario.leaks and outcome.resource_warnings:
+        pytest.fail(f"{where}: {outcome.resource_warnings}", pytrace=False)
+    try:
+        check_time(outcome.seconds, run, slack=WINDOWS_REFUSAL_DELAY)
+        timing = None
+    except AssertionError as error:
+        timing = str(error)
+    if timing is not None:  # outside the except: no chained traceback
+        pytest.fail(f"{where}: {timing}", pytrace=False)
 
 
 def check_time(seconds: float, run: Run, *, slack: float) -> None:

@@ -1,9 +1,11 @@
 """The scenario table: how each file of ``snippets/`` is proven.
 
 One row per snippet, grouped by page. A row names, for each documented port,
-the situation behind it (``tests/situations.py``). The table is checked when
-it loads: an unknown situation, a snippet listed twice, or a "server up" run
-whose situation does not speak the snippet's protocol fails at once.
+the situation behind it (``tests/situations.py``). The table
+is checked row by row, one test per row (``test_scenario_row_is_sound``): an
+unknown situation, a snippet listed twice, a run against a server of another
+protocol, or a standard-library network client the table does not know fails
+that row's test, and only it.
 """
 
 from __future__ import annotations
@@ -16,10 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tests import lab
-from tests.site import SNIPPETS
+from tests.paths import OUTPUTS, SNIPPETS
 from tests.situations import LATE_START_SECONDS, SITUATIONS
-
-OUTPUTS = SNIPPETS / "saidas"
 
 # Timing classes. A refusal on loopback takes well under a millisecond; the
 # second of slack covers a machine busy with other work (measured: 0.8 s at a
@@ -38,10 +38,9 @@ _MYSQL = importlib.util.find_spec("mysql")
 MYSQL_VENDOR_LIBS = (
     str(Path(_MYSQL.submodule_search_locations[0]) / "vendor") if _MYSQL else ""
 )
-# Proxy variables of the machine running the tests must not change a result.
-NO_PROXY_ENV = {"NO_PROXY": "", "no_proxy": "", "HTTP_PROXY": "", "http_proxy": ""}
+# The machine's proxy variables are cleared for every test (the autouse
+# fixture clean_environ in conftest.py); this row's proxy is set on purpose.
 DEAD_PROXY_ENV = {
-    **NO_PROXY_ENV,
     "HTTP_PROXY": "http://127.0.0.1:3128",
     "http_proxy": "http://127.0.0.1:3128",
 }
@@ -56,6 +55,24 @@ DB_ON_HOST = {"DB_HOST": "127.0.0.1", "DB_PORT": "{port[5432]}"}
 # In the lab, the container's gateway stands for the host (host.docker.internal).
 DB_ON_GATEWAY = {"DB_HOST": lab.GATEWAY, "DB_PORT": "5432"}
 
+# The variant that claims "the server is up": it must face a situation that
+# speaks the snippet's protocol (other variants may show a server misbehaving).
+SERVER_UP = "servidor_ativo"
+# Network clients of the standard library: one the table below does not know
+# fails its row, so that no client runs unchecked against the wrong server.
+STDLIB_CLIENTS = frozenset(
+    {
+        "ftplib",
+        "http.client",
+        "imaplib",
+        "nntplib",
+        "poplib",
+        "smtplib",
+        "telnetlib",
+        "urllib.request",
+        "xmlrpc.client",
+    }
+)
 # The protocol a snippet speaks, from what it imports.
 PROTOCOLS = {
     "http.client": "http",
@@ -159,21 +176,19 @@ class Scenario:
         return {**main, **self.variants}
 
 
-def refused_then_up(
-    snippet: str, port: int, *, up: str = "listening", env: Mapping[str, str] = {}
-) -> Scenario:
+def refused_then_up(snippet: str, port: int, *, up: str = "listening") -> Scenario:
     """The most common proof: refused at once on ``port`` (the ``#>`` output),
     and the same code with a server there (variant ``servidor_ativo``)."""
     return Scenario(
         snippet,
-        main=Run(ports={port: "refused"}, env=env, max_seconds=INSTANT),
-        variants={"servidor_ativo": Run(ports={port: up}, env=env)},
+        main=Run(ports={port: "refused"}, max_seconds=INSTANT),
+        variants={"servidor_ativo": Run(ports={port: up})},
     )
 
 
 def http_client(snippet: str) -> Scenario:
     """An HTTP client: refused on port 8000, and the same code with a server."""
-    return refused_then_up(snippet, 8000, up="http", env=NO_PROXY_ENV)
+    return refused_then_up(snippet, 8000, up="http")
 
 
 def message(
@@ -299,9 +314,9 @@ SCENARIOS = [
     # bibliotecas/
     Scenario(
         "bibliotecas/urllib_recusa.py",
-        main=Run(ports={8000: "refused"}, env=NO_PROXY_ENV, max_seconds=INSTANT),
+        main=Run(ports={8000: "refused"}, max_seconds=INSTANT),
         variants={
-            "servidor_ativo": Run(ports={8000: "http"}, env=NO_PROXY_ENV),
+            "servidor_ativo": Run(ports={8000: "http"}),
             # The server is up; the refusal comes from the dead proxy.
             "proxy_morto": Run(
                 ports={3128: "refused", 8000: "http"}, env=DEAD_PROXY_ENV
@@ -361,9 +376,9 @@ SCENARIOS = [
     ),
     Scenario(
         "receitas/reconhecer_recusa.py",
-        main=Run(ports={8000: "refused"}, env=NO_PROXY_ENV, max_seconds=INSTANT),
+        main=Run(ports={8000: "refused"}, max_seconds=INSTANT),
         variants={
-            "servidor_ativo": Run(ports={8000: "http"}, env=NO_PROXY_ENV),
+            "servidor_ativo": Run(ports={8000: "http"}),
             "proxy_morto": Run(
                 ports={3128: "refused", 8000: "http"}, env=DEAD_PROXY_ENV
             ),
@@ -453,39 +468,30 @@ SCENARIOS = [
     message(
         "servicos/selenium_apos_quit.py",
         {9515: "refused"},
-        also={"sessao_encerrada": Run(ports={9515: "webdriver"}, env=NO_PROXY_ENV)},
-        env=NO_PROXY_ENV,
+        also={"sessao_encerrada": Run(ports={9515: "webdriver"})},
     ),
-    message("servicos/requests_max_retries.py", {8000: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/requests_max_retries.py", {8000: "refused"}),
     Scenario(
         "servicos/requests_retry_adapter.py",
-        main=Run(
-            ports={8000: "http_late"}, env=NO_PROXY_ENV, min_seconds=LATE_START_SECONDS
-        ),
-        variants={
-            "nunca_sobe": Run(
-                ports={8000: "refused"}, env=NO_PROXY_ENV, min_seconds=0.6
-            )
-        },
+        main=Run(ports={8000: "http_late"}, min_seconds=LATE_START_SECONDS),
+        variants={"nunca_sobe": Run(ports={8000: "refused"}, min_seconds=0.6)},
     ),
     message(
         "servicos/urlopen_mensagem.py",
         {8000: "refused"},
         up={8000: "http"},
-        env=NO_PROXY_ENV,
     ),
-    message("servicos/httpx_async.py", {8000: "refused"}, env=NO_PROXY_ENV),
-    message("servicos/aiohttp_mensagem.py", {8000: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/httpx_async.py", {8000: "refused"}),
+    message("servicos/aiohttp_mensagem.py", {8000: "refused"}),
     message(
         "servicos/proxy_https.py",
         {3128: "refused"},
-        env={**NO_PROXY_ENV, "HTTPS_PROXY": "http://127.0.0.1:3128"},
+        env={"HTTPS_PROXY": "http://127.0.0.1:3128"},
     ),
     message(
         "servicos/ollama_host_docker.py",
         {11434: "refused"},
         up={11434: "http"},
-        env=NO_PROXY_ENV,
         hosts={"host.docker.internal": ("127.0.0.1",)},
     ),
     message("servicos/redis_recusa.py", {6379: "refused"}, hosts=ONLY_V4),
@@ -504,11 +510,7 @@ SCENARIOS = [
     Scenario(
         "servicos/errno99_ipv6_desativado.py",
         main=None,
-        variants={
-            "lab_ipv6_desativado": Run(
-                lab="ipv6_disabled_dual_localhost", env=NO_PROXY_ENV
-            )
-        },
+        variants={"lab_ipv6_desativado": Run(lab="ipv6_disabled_dual_localhost")},
     ),
     # A full accept queue drops SYNs on Linux (Windows refuses instead).
     Scenario("servicos/fila_cheia.py", platforms=("linux",)),
@@ -530,11 +532,11 @@ SCENARIOS = [
         main=Run(ports={1433: "refused"}, max_seconds=INSTANT),
         variants={"servidor_ativo": Run(ports={1433: "listening"})},
     ),
-    message("servicos/elasticsearch_recusa.py", {9200: "refused"}, env=NO_PROXY_ENV),
-    message("servicos/opensearch_recusa.py", {9200: "refused"}, env=NO_PROXY_ENV),
-    message("servicos/qdrant_recusa.py", {6333: "refused"}, env=NO_PROXY_ENV),
-    message("servicos/boto3_localstack.py", {4566: "refused"}, env=NO_PROXY_ENV),
-    message("servicos/ollama_cliente.py", {11434: "refused"}, env=NO_PROXY_ENV),
+    message("servicos/elasticsearch_recusa.py", {9200: "refused"}),
+    message("servicos/opensearch_recusa.py", {9200: "refused"}),
+    message("servicos/qdrant_recusa.py", {6333: "refused"}),
+    message("servicos/boto3_localstack.py", {4566: "refused"}),
+    message("servicos/ollama_cliente.py", {11434: "refused"}),
     # api_version_auto_timeout_ms=1000: the producer waits that long.
     message(
         "servicos/kafka_recusa.py", {9092: "refused"}, min_seconds=0.9, max_seconds=2.5
@@ -559,7 +561,8 @@ SCENARIOS = [
 
 
 def imported_modules(path: Path) -> set[str]:
-    """Every absolute module ``path`` imports (empty if it cannot be parsed)."""
+    """Every absolute module ``path`` imports (empty if it cannot be parsed);
+    ``from xmlrpc import client`` counts as ``xmlrpc`` and ``xmlrpc.client``."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
@@ -570,50 +573,80 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-def protocol_of(path: Path) -> str | None:
-    """The protocol ``path`` speaks, from its imports (None: plain sockets)."""
-    found = {PROTOCOLS[n] for n in imported_modules(path) if n in PROTOCOLS}
-    return found.pop() if len(found) == 1 else None
+def protocols_of(path: Path) -> set[str]:
+    """The protocols ``path`` speaks, from its imports (empty: plain sockets)."""
+    return {PROTOCOLS[name] for name in imported_modules(path) if name in PROTOCOLS}
 
 
-def check(scenarios: list[Scenario]) -> None:
-    """Fail at load time on a row that cannot be right."""
-    seen: set[str] = set()
-    for scenario in scenarios:
-        if scenario.snippet in seen:
-            raise ValueError(f"{scenario.snippet}: two scenarios")
-        seen.add(scenario.snippet)
-        protocol = protocol_of(scenario.path)
-        if scenario.main is not None and scenario.main.lab:
-            raise ValueError(f"{scenario.snippet}: a lab run can only be a variant")
-        for name, run in scenario.runs().items():
-            if run.lab and (run.ports or run.hosts or run.lab not in lab.SETUPS):
-                raise ValueError(
-                    f"{scenario.snippet} ({name}): lab {run.lab!r} needs a known "
-                    f"setup ({', '.join(lab.SETUPS)}) and no ports or hosts"
+def row_line(snippet: str) -> str:
+    """``tests/scenarios.py:N``, the line where ``snippet``'s row starts."""
+    text = Path(__file__).read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if f'"{snippet}"' in line:
+            return f"tests/scenarios.py:{number}"
+    return "tests/scenarios.py"
+
+
+def row_problems(scenario: Scenario, scenarios: Sequence[Scenario]) -> list[str]:
+    """What is wrong with one row of the table (empty: nothing).
+
+    Checked by one test per row (``test_scenario_row_is_sound``), never at
+    import: a bad row fails its own test, not the collection of the suite.
+    """
+    problems = []
+    if sum(other.snippet == scenario.snippet for other in scenarios) > 1:
+        problems.append("dois cenários para o mesmo trecho: deixe um só")
+    modules = imported_modules(scenario.path)
+    unknown = sorted(
+        name for name in modules if name in STDLIB_CLIENTS and name not in PROTOCOLS
+    )
+    for name in unknown:
+        problems.append(
+            f"o trecho importa {name}, um cliente de rede da biblioteca padrão "
+            "que a tabela não conhece: add it to PROTOCOLS (acrescente-o ao "
+            "dicionário PROTOCOLS de tests/scenarios.py, com o protocolo que ele "
+            "fala) e use uma situação que fale esse protocolo"
+        )
+    protocols = protocols_of(scenario.path)
+    spoken = " ou ".join(sorted(protocols))
+    if scenario.main is not None and scenario.main.lab:
+        problems.append("uma execução no laboratório só pode ser uma variante")
+    for name, run in scenario.runs().items():
+        if run.lab and (run.ports or run.hosts or run.lab not in lab.SETUPS):
+            problems.append(
+                f"({name}) a montagem {run.lab!r} precisa ser conhecida "
+                f"({', '.join(lab.SETUPS)}) e não leva ports nem hosts"
+            )
+        for port, situation in run.ports.items():
+            if situation not in SITUATIONS:
+                problems.append(
+                    f"({name}) situação desconhecida {situation!r} na porta "
+                    f"{port}; as conhecidas: {', '.join(SITUATIONS)}"
                 )
-            for port, situation in run.ports.items():
-                if situation not in SITUATIONS:
-                    known = ", ".join(SITUATIONS)
-                    raise ValueError(
-                        f"{scenario.snippet} ({name}): unknown situation "
-                        f"{situation!r} on port {port}; known: {known}"
-                    )
-                speaks = SITUATIONS[situation].speaks
-                misbehaves = SITUATIONS[situation].misbehaves
-                if protocol and speaks and speaks != protocol and not misbehaves:
-                    raise ValueError(
-                        f"{scenario.snippet} ({name}): o trecho fala {protocol}, "
-                        f"mas a porta {port} está em {situation!r}, que fala "
-                        f"{speaks}: a saída gravada não seria a de um servidor "
-                        f"{protocol} de verdade. Use uma situação que fale "
-                        f"{protocol} (veja 'Adicionar uma situação' no "
-                        "CONTRIBUTING.md)."
-                    )
+                continue
+            speaks = SITUATIONS[situation].speaks
+            if protocols and speaks is not None and speaks not in protocols:
+                problems.append(
+                    f"({name}) o trecho fala {spoken}, mas a porta {port} está "
+                    f"em {situation!r}, que fala {speaks}: a saída gravada não "
+                    f"seria a de um servidor {spoken} de verdade. Use uma "
+                    f"situação que fale {spoken} (veja 'Adicionar uma situação' "
+                    "no CONTRIBUTING.md)"
+                )
+            elif protocols and speaks is None and name == SERVER_UP:
+                problems.append(
+                    f"({name}) a variante {SERVER_UP!r} afirma um servidor no "
+                    f"ar, e o trecho fala {spoken}, mas na porta {port} "
+                    f"({situation!r}) nada responde. Use uma situação que fale "
+                    f"{spoken} (veja 'Adicionar uma situação' no "
+                    "CONTRIBUTING.md) ou dê à variante um nome que diga o que "
+                    "ela mostra"
+                )
+    return problems
 
 
-check(SCENARIOS)
 BY_SNIPPET: dict[str, Scenario] = {s.snippet: s for s in SCENARIOS}

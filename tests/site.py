@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-SNIPPETS = ROOT / "snippets"
+from tests.paths import DOCS, ROOT, SNIPPETS
+
+__all__ = ["DOCS", "ROOT", "SNIPPETS"]  # and the readers below
 
 # `--8<-- "file"` or `--8<-- "file:section"`; a leading `;` escapes the line.
 INCLUDE = re.compile(r'^(?P<indent>\s*)(?P<escape>;?)-{1,}8<-{1,}\s+"(?P<spec>[^"]+)"')

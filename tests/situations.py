@@ -5,9 +5,12 @@ loopback and yields the real port. :data:`SITUATIONS`, at the end of this
 file, is the one list of them: the scenario table names its entries, and an
 unknown name fails when the table loads.
 
-``speaks`` says which protocol a client meets there (``None``: nothing
-answers). The table uses it to refuse a claim such as "with the server
-running, smtplib prints X" proven against a bare socket that speaks no SMTP.
+``speaks`` says which protocol's server answers there; ``None``: nothing
+answers (no byte ever comes back: a refusal, a listener that never answers,
+a reset, a full queue). The table uses it to refuse a claim such as "with the
+server running, smtplib prints X" proven against a server of another
+protocol, while any client may meet a situation where nothing answers.
+``refuses`` says that a connection there is refused at once.
 """
 
 from __future__ import annotations
@@ -182,20 +185,26 @@ def backlog_full() -> Iterator[int]:
 
 class _HttpHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        """The same answer to every method; a request's body is read first."""
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
         status = 500 if self.path.startswith("/erro") else 200
         body = b"ok\n" if status == 200 else b"erro\n"
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = do_GET  # noqa: N815
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Quiet: tests read the client's output, not the server's log."""
 
 
 def http() -> contextlib.AbstractContextManager[int]:
-    """An HTTP server: ``200 ok`` on any path, ``500`` under ``/erro``."""
+    """An HTTP server: ``200 ok`` on any path and method, ``500`` under ``/erro``."""
     return in_thread(ThreadingHTTPServer((LOOPBACK_V4, 0), _HttpHandler))
 
 
@@ -455,10 +464,8 @@ class Situation:
     """A named situation: how to start it and which protocol answers there."""
 
     start: Callable[[], contextlib.AbstractContextManager[int]]
-    speaks: str | None  # None: nothing answers (a refusal, a closed port)
-    # A deliberately broken server (it hangs up before saying a word): any
-    # client may face it, since no output claims a working server.
-    misbehaves: bool = False
+    speaks: str | None  # None: nothing answers, no byte ever comes back
+    refuses: bool = False  # a connection there is refused at once
 
     @property
     def summary(self) -> str:
@@ -466,22 +473,22 @@ class Situation:
 
 
 SITUATIONS: dict[str, Situation] = {
-    "refused": Situation(refused, speaks=None),
-    "listening": Situation(listening, speaks="tcp"),
-    "accepting": Situation(accepting, speaks="tcp"),
-    "late": Situation(late, speaks="tcp"),
-    "reset": Situation(reset, speaks="tcp"),
-    "backlog_full": Situation(backlog_full, speaks="tcp"),
+    "refused": Situation(refused, speaks=None, refuses=True),
+    "listening": Situation(listening, speaks=None),
+    "accepting": Situation(accepting, speaks=None),
+    "late": Situation(late, speaks=None),
+    "reset": Situation(reset, speaks=None),
+    "backlog_full": Situation(backlog_full, speaks=None),
     "http": Situation(http, speaks="http"),
-    "refused_both": Situation(refused_both, speaks=None),
-    "v6_only": Situation(v6_only, speaks="tcp"),
-    "v4_only": Situation(v4_only, speaks="tcp"),
-    "udp_closed": Situation(udp_closed, speaks=None),
+    "refused_both": Situation(refused_both, speaks=None, refuses=True),
+    "v6_only": Situation(v6_only, speaks=None),
+    "v4_only": Situation(v4_only, speaks=None),
+    "udp_closed": Situation(udp_closed, speaks=None, refuses=True),
     "udp_echo": Situation(udp_echo, speaks="udp"),
     "http_late": Situation(http_late, speaks="http"),
-    "refused_5432": Situation(refused_5432, speaks=None),
-    "refused_50051": Situation(refused_50051, speaks=None),
-    "v4_closes_5432": Situation(v4_closes_5432, speaks="tcp", misbehaves=True),
+    "refused_5432": Situation(refused_5432, speaks=None, refuses=True),
+    "refused_50051": Situation(refused_50051, speaks=None, refuses=True),
+    "v4_closes_5432": Situation(v4_closes_5432, speaks=None),
     "smtp": Situation(smtp, speaks="smtp"),
     "webdriver": Situation(webdriver, speaks="webdriver"),
 }

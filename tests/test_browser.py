@@ -21,14 +21,13 @@ import importlib
 import os
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.early import EARLY
-from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES, SITE_PREFIX
+from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES
 
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -74,18 +73,6 @@ def test_missing_playwright_skips_or_fails_when_required(
     expected = pytest.fail.Exception if required else pytest.skip.Exception
     with pytest.raises(expected, match="Playwright unavailable"):
         playwright_api()
-
-
-class SiteHandler(SimpleHTTPRequestHandler):
-    """The site at its GitHub Pages path, so the 404 page's absolute links work."""
-
-    def translate_path(self, path: str) -> str:
-        if path.startswith(SITE_PREFIX):
-            path = "/" + path[len(SITE_PREFIX) :]
-        return super().translate_path(path)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """The test reads the browser's view, not the server's log."""
 
 
 @dataclass(frozen=True)

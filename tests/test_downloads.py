@@ -12,36 +12,25 @@ to 127.0.0.1.
 from __future__ import annotations
 
 import ast
-import functools
 import posixpath
 import subprocess
 import sys
-import threading
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
+from tests.serving import serve
 from tests.site import DOCS, PAGES, SNIPPETS, includes
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """Only the downloaded bytes matter."""
 
 
 @pytest.fixture(scope="module")
 def served(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(built_site) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 class DownloadLinks(HTMLParser):

@@ -286,8 +286,8 @@ def test_guide_scaffold_commands_are_valid(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(commands) >= 2
     for command in commands:
         args = scaffold.parse(command.split())
-        assert args.situacao in SITUATIONS
-        assert set(args.variantes.values()) <= set(SITUATIONS)
+        assert args.situation in SITUATIONS
+        assert set(args.variants.values()) <= set(SITUATIONS)
 
 
 def test_guide_names_only_existing_situations() -> None:
@@ -307,7 +307,7 @@ def test_pre_commit_pins_the_same_ruff_and_checks_spelling() -> None:
     requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert f"ruff=={ruff_repo['rev'].lstrip('v')}" in requirements
     hooks = [h for r in config["repos"] if r["repo"] == "local" for h in r["hooks"]]
-    assert any(h["entry"] == "python -m tests.spelling" for h in hooks)
+    assert any(h["entry"] == "python -m scripts.spelling" for h in hooks)
 
 
 @pytest.fixture(scope="module")

@@ -185,7 +185,9 @@ def test_c_client_snippets_run_with_nothing_but_loopback(
     fresh namespace: a real refusal), and no packet sent off loopback."""
     lab.require()
     live = [
-        port for port, situation in run.ports.items() if SITUATIONS[situation].speaks
+        port
+        for port, situation in run.ports.items()
+        if not SITUATIONS[situation].refuses
     ]
     assert not live, f"a server for {live} would have to run inside the namespace"
     documented = {port: port for port in run.ports}
@@ -290,12 +292,29 @@ def test_guard_lets_loopback_through() -> None:
 STARTS_REFUSING = ("late", "http_late", "backlog_full")
 
 
+def first_answer(host: str, port: int) -> str:
+    """What a client that connects and writes a line reads first: "refused",
+    "nothing" (end of stream, reset or 0.3 s of silence) or "bytes"."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.3)
+        try:
+            sock.connect((host, port))
+            sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            return "bytes" if sock.recv(1) else "nothing"
+        except ConnectionRefusedError:
+            return "refused"
+        except (TimeoutError, ConnectionResetError):
+            return "nothing"
+
+
 @pytest.mark.parametrize("name", SITUATIONS)
 def test_situation_starts_and_stops_cleanly(name: str) -> None:
-    """Each situation yields a real loopback port and answers as it says.
+    """Each situation yields a real loopback port and does what its entry says.
 
-    ``speaks=None`` means nothing answers: a TCP connect is refused (UDP
-    situations excepted). Anything else completes the TCP handshake.
+    ``refuses``: a TCP connect is refused. ``speaks=None``: nothing answers, no
+    byte ever comes back. A protocol: its server sends or answers something.
+    (TCP only: the UDP situations have their own snippet's proof.)
     """
     situation = SITUATIONS[name]
     assert situation.summary, f"{name}: give the function a one-line docstring"
@@ -305,7 +324,47 @@ def test_situation_starts_and_stops_cleanly(name: str) -> None:
     host = LOOPBACK_V6 if name == "v6_only" else LOOPBACK_V4
     with situation.start() as port:
         assert 0 < port < 65536
-        if situation.speaks is None and not udp:
-            assert outcome(host, port) == "refused"
-        elif not udp and name not in STARTS_REFUSING:  # tested elsewhere
-            assert outcome(host, port) == "connected"
+        if udp:
+            return
+        answer = first_answer(host, port)
+        if situation.refuses:
+            assert answer == "refused"
+        elif situation.speaks is None:
+            assert answer in ("nothing", "refused" if name in STARTS_REFUSING else "")
+        elif name not in STARTS_REFUSING:
+            assert answer == "bytes", f"{name} speaks {situation.speaks}: no answer"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "HEAD"])
+def test_the_http_situation_answers_any_method(method: str) -> None:
+    """An XML-RPC or REST client meets a server, not a 501 for its method."""
+    import http.client
+
+    with SITUATIONS["http"].start() as port:
+        connection = http.client.HTTPConnection(LOOPBACK_V4, port, timeout=2)
+        try:
+            connection.request(method, "/", body=b"<x/>" if method == "POST" else None)
+            response = connection.getresponse()
+            assert (response.status, response.read()) == (
+                200,
+                b"" if method == "HEAD" else b"ok\n",
+            )
+        finally:
+            connection.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's close() with unread data")
+def test_closing_with_unread_bytes_resets_the_connection() -> None:
+    """What CONTRIBUTING.md tells a situation's author: a server that reads
+    one byte of a request and closes sends RST, not an orderly end."""
+    with socket.socket() as server:
+        server.bind((LOOPBACK_V4, 0))
+        server.listen(1)
+        with socket.create_connection(server.getsockname(), timeout=2) as client:
+            client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            conn, _ = server.accept()
+            with conn:
+                conn.settimeout(2)
+                conn.recv(1)
+            with pytest.raises(ConnectionResetError):
+                client.recv(1)

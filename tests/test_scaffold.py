@@ -17,7 +17,7 @@ from scripts import scaffold
 from tests.site import ROOT, SNIPPETS
 
 COPIED = ["snippets", "tests", "scripts", "docs", "overrides", "mkdocs.yml"]
-COPIED += ["pyproject.toml", "CONTRIBUTING.md"]
+COPIED += ["pyproject.toml", "CONTRIBUTING.md", ".gitignore"]
 CODE_BLOCK = re.compile(
     r'<div class="language-(\w+) highlight">.*?<code>(.*?)</code>', re.DOTALL
 )
@@ -28,6 +28,11 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The scaffold writes into a copy: a failing test never touches the tree."""
     monkeypatch.setattr(scaffold, "SNIPPETS", tmp_path / "snippets")
     monkeypatch.setattr(scaffold, "TABLE", tmp_path / "scenarios.py")
+    monkeypatch.setattr(scaffold, "JOURNAL", tmp_path / ".scaffold-pendente")
+    for name, path in (("README", "tests/README.md"), ("GUIDE", "CONTRIBUTING.md")):
+        copy = tmp_path / Path(path).name
+        shutil.copy2(ROOT / path, copy)
+        monkeypatch.setattr(scaffold, name, copy)
     shutil.copytree(SNIPPETS, scaffold.SNIPPETS)
     shutil.copy2(ROOT / "tests" / "scenarios.py", scaffold.TABLE)
 
@@ -41,7 +46,7 @@ def tree_state() -> dict[Path, bytes]:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ([], "argumentos inválidos"),
+        ([], "diga o nome do exemplo"),
         (["exemplos/x.py"], "diga a situação"),
         (["sem_area.py", "--situacao", "refused"], "nome inválido"),
         (["Area/Nome.py", "--situacao", "refused"], "nome inválido"),
@@ -89,6 +94,18 @@ def tree_state() -> dict[Path, bytes]:
         ),
         (["exemplos\\servidor_inativo.py", "--situacao", "refused"], "já existe"),
         (["exemplos/x.py", "--situacao", "refused", "--extra"], "argumentos"),
+        (["exemplos/" + "a" * 300 + ".py", "--situacao", "refused"], "nome inválido"),
+        (["a" * 300 + "/x.py", "--situacao", "refused"], "nome inválido"),
+        (["site/x.py", "--situacao", "refused"], "ignorado pelo git"),
+        (["node_modules/x.py", "--situacao", "refused"], "ignorado pelo git"),
+        (["x.py", "--pagina", "docs/nada.md", "--situacao", "refused"], "--pagina"),
+        (["x.py", "--pagina", "mkdocs.yml", "--situacao", "refused"], "--pagina"),
+        (
+            ["exemplos/x.py", "--pagina", "docs/armadilhas/parecidas.md"],
+            "mostra trechos de parecidas/",
+        ),
+        (["--desfazer", "exemplos/nunca_existiu.py"], "nada a desfazer"),
+        (["--desfazer", "exemplos/servidor_inativo.py"], "já foi editado"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(
@@ -106,10 +123,11 @@ def test_bad_arguments_exit_2_with_a_message(
 
 
 def test_a_name_with_a_scenario_but_no_file_is_refused(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setitem(scaffold.BY_SNIPPET, "exemplos/orfao.py", object())
-    assert scaffold.main(["exemplos/orfao.py", "--situacao", "refused"]) == 2
+    (scaffold.SNIPPETS / "exemplos" / "servidor_inativo.py").unlink()
+    name = "exemplos/servidor_inativo.py"
+    assert scaffold.main([name, "--situacao", "refused"]) == 2
     assert "já tem um cenário" in capsys.readouterr().err
 
 
@@ -132,7 +150,7 @@ def test_nothing_is_left_behind_when_the_output_fails(
     before = tree_state()
     monkeypatch.setattr(sys, "stdout", _BrokenStdout())
     assert scaffold.main(["exemplos/nunca_criado.py", "--situacao", "refused"]) == 1
-    assert "nada foi criado" in capsys.readouterr().err
+    assert "nada foi gravado" in capsys.readouterr().err
     assert tree_state() == before
     assert not list(scaffold.SNIPPETS.rglob(".*.novo"))
 
@@ -265,6 +283,10 @@ def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> N
 
     created = run([*scaffold_cmd, *command], tmp_path)
     assert created.returncode == 0, created.stderr
+    # The new situation is listed in both guides by the scaffold, not by hand.
+    readme = (tmp_path / "tests" / "README.md").read_text(encoding="utf-8")
+    assert "| `ftp` | `ftp` | Um servidor FTP mínimo" in readme
+    assert ", `ftp`." in (tmp_path / "CONTRIBUTING.md").read_text(encoding="utf-8")
     snippet = tmp_path / "snippets" / name
     snippet.write_text(guide_block(guide, f"snippets/{name}"), encoding="utf-8")
     page = tmp_path / "docs" / "bibliotecas" / "index.md"
@@ -300,7 +322,7 @@ def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> N
         assert f"PASSED tests/{passing}" in after.stdout
     assert f"snippets/{name}" in after.stdout  # its spelling check ran too
 
-    # The false claim cannot be recorded: a bare socket speaks no FTP.
+    # The false claim cannot be recorded: a bare listener answers nothing.
     table = tmp_path / "tests" / "scenarios.py"
     table.write_text(
         table.read_text(encoding="utf-8").replace(
@@ -311,9 +333,17 @@ def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> N
     )
     false_claim = run([*pytest_cmd, *select], tmp_path)
     assert false_claim.returncode != 0
-    assert "o trecho fala ftp, mas a porta 2121 está em 'listening'" in (
-        false_claim.stdout + false_claim.stderr
+    # One test fails, the row's, naming its line; the collection goes on.
+    assert re.search(r"\b1 failed\b", false_claim.stdout), false_claim.stdout
+    assert "FAILED tests/test_snippets.py::test_scenario_row_is_sound[" in (
+        false_claim.stdout
     )
+    assert re.search(
+        r"tests/scenarios\.py:\d+ \(bibliotecas/ftp_recusa\.py\): \(servidor_ativo\)"
+        r" a variante 'servidor_ativo' afirma um servidor no ar, e o trecho fala "
+        r"ftp, mas na porta 2121 \('listening'\) nada responde",
+        false_claim.stdout,
+    ), false_claim.stdout
 
     site = tmp_path / "site"
     built = run(
@@ -334,3 +364,165 @@ def code_blocks(html: str) -> dict[str, list[str]]:
         if language in blocks:
             blocks[language].append(unescape(re.sub(r"<[^>]+>", "", body)))
     return blocks
+
+
+# --------------------------------------------------------------------------
+# The page picks the area and the group; dry run; undo; interruptions.
+# --------------------------------------------------------------------------
+
+
+def test_the_page_gives_the_area_and_the_row_joins_its_group(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["nova.py", "--pagina", "docs/armadilhas/parecidas.md"]
+    assert scaffold.main([*argv, "--situacao", "reset"]) == 0
+    assert (scaffold.SNIPPETS / "parecidas" / "nova.py").exists()
+    rows = list(scaffold.table_rows(scaffold.TABLE.read_text(encoding="utf-8")))
+    position = rows.index("parecidas/nova.py")
+    assert rows[position - 1].startswith("parecidas/")
+    assert not rows[position + 1].startswith("parecidas/")
+    assert "A página: docs/armadilhas/parecidas.md" in capsys.readouterr().out
+
+
+def test_the_page_list_names_the_page_of_parecidas() -> None:
+    assert "docs/armadilhas/parecidas.md" in scaffold.where_to_include("parecidas")
+
+
+def test_a_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    before = tree_state()
+    argv = ["exemplos/simulado.py", "--situacao", "refused", "--simular"]
+    assert scaffold.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "nada foi gravado" in out
+    assert '"exemplos/simulado.py"' in out
+    assert tree_state() == before
+
+
+def test_undo_removes_what_the_scaffold_made(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = tree_state()
+    assert scaffold.main(["exemplos/desfeito.py", "--situacao", "refused"]) == 0
+    assert tree_state() != before
+    assert scaffold.main(["--desfazer", "exemplos/desfeito.py"]) == 0
+    assert "Desfeito" in capsys.readouterr().out
+    assert tree_state() == before
+
+
+KILLED_BETWEEN_WRITES = """
+import os, signal, sys
+from pathlib import Path
+from scripts import scaffold
+
+folder = Path(sys.argv[1])
+scaffold.SNIPPETS = folder / "snippets"
+scaffold.TABLE = folder / "scenarios.py"
+scaffold.JOURNAL = folder / ".scaffold-pendente"
+replace = os.replace
+
+
+def replace_then_die(source, target):
+    replace(source, target)
+    os.kill(os.getpid(), getattr(signal, sys.argv[2]))
+
+
+scaffold.os.replace = replace_then_die
+scaffold.main(sys.argv[3:])
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_killed_between_the_two_writes_the_next_run_says_what_to_do(
+    tmp_path: Path, sig: str
+) -> None:
+    """The snippet is written, the table is not: the next run names the way
+    back, and --desfazer leaves the tree as it was."""
+    before = tree_state()
+    name = "exemplos/interrompido.py"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BETWEEN_WRITES, str(tmp_path), sig, name]
+        + ["--situacao", "refused"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert killed.returncode < 0, killed.stderr
+    assert (scaffold.SNIPPETS / name).exists()  # the state the kill left
+    again = subprocess.run(
+        [*SCAFFOLD_IN(tmp_path), name, "--situacao", "refused"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 2
+    assert f"--desfazer {name}" in again.stderr
+    assert "Traceback" not in again.stderr
+    undone = subprocess.run(
+        [*SCAFFOLD_IN(tmp_path), "--desfazer", name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert undone.returncode == 0, undone.stderr
+    assert tree_state() == before
+    assert not scaffold.JOURNAL.exists()
+
+
+def SCAFFOLD_IN(folder: Path) -> list[str]:  # noqa: N802
+    """The scaffold as a program, writing into ``folder``'s copy."""
+    code = (
+        "import sys; from pathlib import Path; from scripts import scaffold; "
+        "f = Path(sys.argv[1]); scaffold.SNIPPETS = f / 'snippets'; "
+        "scaffold.TABLE = f / 'scenarios.py'; "
+        "scaffold.JOURNAL = f / '.scaffold-pendente'; "
+        "raise SystemExit(scaffold.main(sys.argv[2:]))"
+    )
+    return [sys.executable, "-c", code, str(folder)]
+
+
+@pytest.mark.parametrize(
+    ("how", "message", "code"),
+    [
+        ("closed_stdout", "a saída padrão está fechada", 1),
+        ("ascii", "PYTHONIOENCODING=utf-8", 1),
+        ("broken_table", "tests/scenarios.py tem um erro de sintaxe na linha", 2),
+        ("broken_situations", "tests/situations.py não pôde ser carregado", 2),
+    ],
+)
+def test_a_hostile_environment_gets_a_message_not_a_traceback(
+    tmp_path: Path, how: str, message: str, code: int
+) -> None:
+    before = tree_state()
+    env = {**os.environ}
+    command = [*SCAFFOLD_IN(tmp_path), "exemplos/hostil.py", "--situacao", "refused"]
+    stdout: int | None = subprocess.PIPE
+    if how == "ascii":
+        env["PYTHONIOENCODING"] = "ascii"
+    if how == "closed_stdout":
+        command = ["sh", "-c", '"$@" >&-', "sh", *command]
+        stdout = None
+    if how == "broken_table":
+        scaffold.TABLE.write_text("SCENARIOS = [\n", encoding="utf-8")
+        before = tree_state()
+    cwd = ROOT
+    if how == "broken_situations":
+        copy_project(tmp_path / "projeto")
+        situations = tmp_path / "projeto" / "tests" / "situations.py"
+        situations.write_text("def (:\n", encoding="utf-8")
+        cwd = tmp_path / "projeto"
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_state() == before

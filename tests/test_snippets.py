@@ -17,7 +17,7 @@ from tests.runner import (
     run_in_lab,
     run_snippet,
 )
-from tests.scenarios import SCENARIOS, Run, Scenario
+from tests.scenarios import SCENARIOS, Run, Scenario, row_line, row_problems
 
 MAIN_RUNS = [pytest.param(s, id=s.snippet) for s in SCENARIOS if s.main is not None]
 VARIANT_RUNS = [
@@ -33,8 +33,21 @@ VARIANT_RUNS = [
 FILES = [pytest.param(s, id=s.snippet) for s in SCENARIOS]
 
 
+@pytest.mark.parametrize("scenario", FILES)
+def test_scenario_row_is_sound(scenario: Scenario) -> None:
+    """The row names known situations, no server of another protocol, and
+    only network clients the table knows (its runs are skipped otherwise)."""
+    problems = row_problems(scenario, SCENARIOS)
+    if problems:
+        where = f"{row_line(scenario.snippet)} ({scenario.snippet})"
+        pytest.fail(f"{where}: " + "; ".join(problems), pytrace=False)
+
+
 def skip_if_not_applicable(scenario: Scenario, run: Run | None) -> None:
-    """Skip where the page says the behaviour does not apply."""
+    """Skip where the page says the behaviour does not apply, or where the row
+    itself is unsound (its own test says why)."""
+    if row_problems(scenario, SCENARIOS):
+        pytest.skip(f"the row fails test_scenario_row_is_sound[{scenario.snippet}]")
     if sys.version_info < scenario.min_python:
         version = ".".join(map(str, scenario.min_python))
         pytest.skip(f"{scenario.snippet} needs Python {version}+")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import spelling
+from scripts import spelling
 
 
 def require_hunspell() -> None:

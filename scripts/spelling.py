@@ -1,6 +1,6 @@
 """Spell-check the project's pt-BR text with Hunspell and its pt_BR dictionary.
 
-    python -m tests.spelling
+    python -m scripts.spelling
 
 Checked: the pages (``docs/``, Markdown in ``snippets/``), the contributor
 and test guides, the GitHub templates, and the comments and strings of the
@@ -25,8 +25,9 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-WORDS = Path(__file__).resolve().parent / "palavras.txt"
+from tests.paths import ROOT, TESTS
+
+WORDS = TESTS / "palavras.txt"
 DICTIONARY = "pt_BR"
 # The README ends with a summary in English.
 ENGLISH_FROM = {"README.md": "## In English"}
