@@ -102,6 +102,7 @@ PROTOCOLS = {
     "requests.adapters": "http",
     "urllib.error": "http",
     "selenium": "webdriver",
+    "xmlrpc.client": "xmlrpc",
 }
 
 
