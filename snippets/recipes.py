@@ -52,6 +52,11 @@ def wait_for_port(
     serviço sobe, nome ainda não resolvido enquanto o contêiner nasce, tempo
     esgotado. A conexão de teste é fechada em seguida.
 
+    Aceitar a conexão não é estar pronto: quando um proxy aceita no lugar do
+    servidor (uma porta publicada pelo Docker, com o `docker-proxy`), a espera
+    termina antes de o serviço atender. Nesses casos, espere também por uma
+    resposta do protocolo (`pg_isready -h`, um `PING`, um `GET /health`).
+
     Args:
         host: Nome ou endereço do serviço.
         port: Porta TCP do serviço, de 1 a 65535.
