@@ -47,6 +47,7 @@ class Query:
     source: str  # where readers typed it
     needs: str = ""  # a page (under docs/) the row waits for
     miss: str = ""  # why the search still misses it (an expected failure)
+    top: int = TOP  # the answer must be among the first `top` results
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,15 @@ class Answer:
 
 
 def q(
-    text: str, pages: str, kind: str, source: str, needs: str = "", miss: str = ""
+    text: str,
+    pages: str,
+    kind: str,
+    source: str,
+    needs: str = "",
+    miss: str = "",
+    top: int = TOP,
 ) -> Query:
-    return Query(text, tuple(pages.split()), kind, source, needs, miss)
+    return Query(text, tuple(pages.split()), kind, source, needs, miss, top)
 
 
 HOME, DOC, PORT = "/", "documentacao/", "armadilhas/portabilidade/"
@@ -73,8 +80,10 @@ BOX, START, ALIKE = (
     ("armadilhas/parecidas/"),
 )
 TRAPS, DIAG, DBS = "armadilhas/", "diagnostico/", "bibliotecas/bancos/"
+READER = "diagnostico/leitor/"  # the message reader, an alternative answer
 HTTP, ASYNC, REF = "bibliotecas/http/", "bibliotecas/asyncio/", "referencia/"
 ISSUE = "issue 10 (the words the search used to miss)"
+ISSUE19 = "issue 19 (the generic path wins: the bare exception's forms)"
 TROUBLESHOOTING = (
     "pt-BR troubleshooting note on GitHub, "
     "'Troubleshooting: Problemas de Conexão entre Agentes'"
@@ -87,17 +96,19 @@ QUERIES = [
     q(
         "Nenhuma conexao pode ser feita porque a maquina de destino as recusou "
         "ativamente",
-        f"{DOC} {PORT} {IDLE}",
+        IDLE,
         "accentless",
         "yt-dlp log pasted in a GitHub repository (accentless Windows message): "
         "'Failed to establish a new connection: [WinError 10061] Nenhuma conexao "
         "pode ser feita porque a maquina de destino as recusou ativamente'",
+        top=1,
     ),
     q(
         "maquina de destino recusou ativamente",
-        f"{DOC} {PORT}",
+        IDLE,
         "accentless",
         TROUBLESHOOTING,
+        top=1,
     ),
     q(
         "servidor nao esta rodando",
@@ -289,25 +300,42 @@ QUERIES = [
         "https://github.com/RobertCraigie/prisma-client-py/issues/937",
     ),
     # Pasted from a traceback: brackets, colons, quotes, Errno and WinError.
+    # The bare exception, in every system's words: the generic fix first.
     q(
         "ConnectionRefusedError: [Errno 111] Connection refused",
-        f"{DOC} {PORT}",
+        IDLE,
         "pasted",
         "https://github.com/urllib3/urllib3/issues/2031",
+        top=1,
     ),
     q(
         "[Errno 111] Connection refused",
-        f"{DOC} {PORT}",
+        IDLE,
         "pasted",
         "https://github.com/Dinnerbone/mcstatus/issues/48",
+        top=1,
     ),
     q(
         "ConnectionRefusedError: [WinError 10061] No connection could be made "
         "because the target machine actively refused it",
-        f"{PORT} {DOC} {IDLE}",
+        IDLE,
         "pasted",
         "https://github.com/0vercl0k/paracosme/issues/2",
+        top=1,
     ),
+    q(
+        "ConnectionRefusedError: [WinError 10061] Nenhuma conexão pôde ser feita "
+        "porque a máquina de destino as recusou ativamente",
+        IDLE,
+        "pasted",
+        "Windows' WSAECONNREFUSED text in Portuguese, as the portability page "
+        "records it",
+        top=1,
+    ),
+    q("Connection refused", IDLE, "pasted", ISSUE19, top=1),
+    q("conexão recusada", IDLE, "typed", ISSUE19, top=1),
+    q("conexao recusada", IDLE, "accentless", ISSUE19, top=1),
+    q("errno 111", IDLE, "typed", ISSUE19, top=1),
     q(
         "[WinError 10061]",
         f"{PORT} {DOC}",
@@ -316,21 +344,24 @@ QUERIES = [
     ),
     q(
         "ConnectionRefusedError: [Errno 61] Connection refused",
-        f"{PORT} {DOC}",
+        IDLE,
         "pasted",
         "https://github.com/solero/houdini/issues/85",
+        top=1,
     ),
     q(
         "socket.error: [Errno 61] Connection refused",
-        f"{PORT} {DOC}",
+        IDLE,
         "pasted",
         "https://github.com/zhengxiaowai/tcping/issues/3",
+        top=1,
     ),
     q(
         "ConnectionRefusedError(111, 'Connection refused')",
-        f"{PORT} {DOC}",
+        IDLE,
         "pasted",
         "https://github.com/ounisangw/CS305-23F-Assignment-1/issues/23",
+        top=1,
     ),
     q(
         "redis.exceptions.ConnectionError: Error 111 connecting to "
@@ -476,9 +507,65 @@ QUERIES = [
     ),
     q(
         "No connection could be made because the target machine actively refused it",
-        "mensagens/ armadilhas/portabilidade/",
+        IDLE,
         "pasted",
         "Windows' WSAECONNREFUSED text, the most pasted form of this error",
+        top=1,
+    ),
+    # Pasted from tools no page names: the generic fix (or the message
+    # reader) comes first, not a page that shares "connect", "failed",
+    # "Errno" or "111" with every such line.
+    q(
+        "ssh: connect to host localhost port 22: Connection refused",
+        f"{IDLE} {READER}",
+        "pasted",
+        "https://github.com/rastasheep/ubuntu-sshd/issues/26",
+        top=1,
+    ),
+    q(
+        "telnet: Unable to connect to remote host: Connection refused",
+        f"{IDLE} {READER}",
+        "pasted",
+        "https://github.com/mininet/mininet/issues/1150",
+        top=1,
+    ),
+    q(
+        "*1 connect() failed (111: Connection refused) while connecting to upstream",
+        f"{IDLE} {READER}",
+        "pasted",
+        "https://github.com/alessandromr/medium-go-nginx-docker/issues/1 (nginx)",
+        top=1,
+    ),
+    q(
+        "dial tcp 127.0.0.1:7702: connect: connection refused",
+        f"{IDLE} {READER}",
+        "pasted",
+        "https://github.com/Jrohy/trojan/issues/561 (Go)",
+        top=1,
+    ),
+    q(
+        "ConnectException: Connection refused (Connection refused)",
+        f"{IDLE} {READER}",
+        "pasted",
+        "https://github.com/zalando-zmon/zmon-controller/issues/668 (Java)",
+        top=1,
+    ),
+    q(
+        "Could not connect: Connection to tcp://127.0.0.31:8080 failed: "
+        "Connection refused",
+        f"{IDLE} {READER}",
+        "pasted",
+        "https://github.com/ratchetphp/Pawl/issues/121 (PHP)",
+        top=1,
+    ),
+    # A Node dev server proxying to localhost, which resolved to ::1: the
+    # IPv6 page answers it, and must win over the proxy sections.
+    q(
+        "[vite] http proxy error: Error: connect ECONNREFUSED ::1:8000",
+        f"{IDLE} {IPV6} {READER}",
+        "pasted",
+        "https://github.com/netchampfaris/frappe-ui-starter/issues/5",
+        top=1,
     ),
 ]
 
@@ -614,13 +701,13 @@ def answers() -> dict[str, Answer]:
 def test_search_finds_the_answering_page(query: Query, answers) -> None:
     if not _active(query):
         pytest.skip(f"waits for docs/{query.needs}")
-    top = answers[query.text].pages[:TOP]
+    top = answers[query.text].pages[: query.top]
     found = set(query.pages) & set(top)
     if query.miss:
         assert not found, f"{query.text!r} is answered now: drop its miss note"
         pytest.xfail(query.miss)
     assert found, (
-        f"{query.text!r}: expected one of {query.pages} in the first {TOP}, got {top}"
+        f"{query.text!r}: expected one of {query.pages} in the first {query.top}, got {top}"
     )
 
 
