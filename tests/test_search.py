@@ -16,9 +16,15 @@ the reason, until it does.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import functools
+import gzip
+import html
 import json
+import shutil
+import subprocess
+import sys
 import re
 import unicodedata
 from collections.abc import Callable, Coroutine
@@ -30,10 +36,14 @@ import pytest
 import yaml
 
 from tests.early import EARLY
-from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS, ROOT
+from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS, ROOT, SNIPPETS
 from tests.test_browser import POLL, playwright_api, require, type_query
 
 SYNONYMS = ROOT / "overrides" / "hooks" / "search_synonyms.yml"
+SHAPER = ROOT / "overrides" / "hooks" / "search_index.py"
+# What the first search fetches (gzip): 59 KiB before the program listings
+# left the index, about 47 KiB after.
+INDEX_GZIP_LIMIT = 50_000
 PARALLEL = 2  # search boxes typed into at a time
 TOP = 3
 pytestmark = pytest.mark.timeout(240)
@@ -193,9 +203,9 @@ QUERIES = [
         f"{HOME} {DOC}",
         "accentless",
         "https://docs.python.org/pt-br/3/library/exceptions.html",
-        miss="the title 'connect_ex: o código em vez da exceção' (one word, "
-        "weighed as 1000 text words) outranks the home page's text 'exceção "
-        "embutida' (both words)",
+        miss="'excecoes' is in titles (exemplos' 'várias exceções', armadilhas' "
+        "'exceções não tratadas', weighed as 1000 text words) and in the words "
+        "uso/ answers; 'embutidas' only in the home page's text",
     ),
     q(
         "hierarquia de excecoes",
@@ -747,8 +757,13 @@ def _fold(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def indexed_words(built_site: Path) -> set[str]:
-    index = json.loads((built_site / "search" / "indice.json").read_text("utf-8"))
+def index(built_site: Path) -> dict:
+    return json.loads((built_site / "search" / "indice.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def indexed_words(index: dict) -> set[str]:
+    """The words the pages show (titles and text; not the hidden fields)."""
     separator = re.compile(index["config"]["separator"])
     text = " ".join(f"{doc['title']} {doc['text']}" for doc in index["docs"])
     text = re.sub(r"<[^>]+>", " ", text)
@@ -786,3 +801,103 @@ def test_separator_keeps_error_tokens_whole(indexed_words) -> None:
     ):
         assert token in indexed_words, token
     assert not any(re.search(r"[\[\]():]", word) for word in indexed_words)
+
+
+def _index_text(index: dict) -> str:
+    return html.unescape(" ".join(doc["text"] for doc in index["docs"]))
+
+
+def _docstring_lines(source: str) -> set[int]:
+    """Line numbers of docstrings (mkdocstrings shows them as prose)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            if isinstance(body[0].value, ast.Constant):
+                found.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return found
+
+
+def _code_lines(path: Path) -> list[str]:
+    """A file's telling lines: long enough not to occur by chance in prose."""
+    source = path.read_text(encoding="utf-8")
+    prose = _docstring_lines(source) if path.suffix == ".py" else set()
+    lines = [
+        line.strip()
+        for number, line in enumerate(source.splitlines(), 1)
+        if number not in prose
+    ]
+    return [x for x in lines if len(x) > 30 and "--8<--" not in x and x[0] != "#"]
+
+
+def test_index_leaves_program_listings_out(index: dict) -> None:
+    """Readers search messages and words; a result showing a listing helps nobody."""
+    text = _index_text(index)
+    programs = [p for p in SNIPPETS.rglob("*.py") if "__pycache__" not in p.parts]
+    leaked = {
+        p.relative_to(SNIPPETS).as_posix(): line
+        for p in programs
+        for line in _code_lines(p)
+        if line in text
+    }
+    assert not leaked, leaked
+
+
+def test_index_keeps_recorded_outputs(index: dict) -> None:
+    """The messages a reader pastes are the recorded outputs: they stay searchable."""
+    text = _index_text(index)
+    shown = {
+        match[1]
+        for page in DOCS.rglob("*.md")
+        for match in re.finditer(r'--8<-- "(saidas/[^"]+\.txt)"', page.read_text("utf-8"))
+    }
+    assert shown
+    missing = [
+        path
+        for path in sorted(shown)
+        if not all(line in text for line in _code_lines(SNIPPETS / path))
+    ]
+    assert not missing, missing
+
+
+def test_index_fetched_on_the_first_search_stays_small(built_site: Path) -> None:
+    body = (built_site / "search" / "indice.json").read_bytes()
+    assert len(gzip.compress(body, 9)) < INDEX_GZIP_LIMIT
+
+
+def test_hidden_fields_fold_accents_and_hold_synonyms(index: dict) -> None:
+    """The words a reader types are in fields the theme indexes and never shows."""
+    fields = index["config"]["fields"]
+    assert fields["title_forms"]["boost"] == fields["title"]["boost"]
+    hidden = {
+        doc["location"]: f"{doc.get('title_forms', '')} {doc.get('text_forms', '')}"
+        for doc in index["docs"]
+    }
+    words = hidden["armadilhas/conteineres/"].split()
+    assert {"conteineres", "container"} <= set(words), words[:20]
+    # what is not a page's own word stays out of sight
+    assert all("title_forms" not in doc["text"] for doc in index["docs"])
+
+
+def test_shaping_twice_changes_nothing(built_site: Path, tmp_path: Path) -> None:
+    """The command another generator's build would run: shaping is idempotent."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    (site / "search" / "indice.json").replace(site / "search" / "search_index.json")
+    command = [sys.executable, str(SHAPER), str(site), str(DOCS)]
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "listagens de programas fora" in first.stdout
+    shaped = (site / "search" / "search_index.json").read_bytes()
+    subprocess.run(command, capture_output=True, text=True, check=True)
+    assert (site / "search" / "search_index.json").read_bytes() == shaped
+    assert shaped == (built_site / "search" / "indice.json").read_bytes()
+
+
+@pytest.mark.parametrize("args", [[], ["/nao/existe", "docs"]])
+def test_shaping_command_rejects_bad_input_in_portuguese(args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SHAPER), *args], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("uso:"), done.stderr
+    assert "Traceback" not in done.stderr
