@@ -94,7 +94,7 @@ def markdown_lines(text: str, english_from: str | None = None) -> list[str]:
             if line == "---":
                 front_matter = number == 0
                 line = ""
-            kept.append(re.sub(r"^[\w-]+:", "", line))  # the value, not the key
+            kept.append(re.sub(r"^\s*[\w-]+:", "", line))  # the value, not the key
             continue
         match = FENCE.match(line)
         if fence is None and match:
