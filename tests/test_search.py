@@ -22,10 +22,10 @@ import functools
 import gzip
 import html
 import json
+import re
 import shutil
 import subprocess
 import sys
-import re
 import unicodedata
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -717,7 +717,8 @@ def test_search_finds_the_answering_page(query: Query, answers) -> None:
         assert not found, f"{query.text!r} is answered now: drop its miss note"
         pytest.xfail(query.miss)
     assert found, (
-        f"{query.text!r}: expected one of {query.pages} in the first {query.top}, got {top}"
+        f"{query.text!r}: expected one of {query.pages} "
+        f"in the first {query.top}, got {top}"
     )
 
 
@@ -812,9 +813,9 @@ def _docstring_lines(source: str) -> set[int]:
     found = set()
     for node in ast.walk(ast.parse(source)):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
-            if isinstance(body[0].value, ast.Constant):
-                found.update(range(body[0].lineno, body[0].end_lineno + 1))
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            found.update(range(first.lineno, first.end_lineno + 1))
     return found
 
 
@@ -846,10 +847,11 @@ def test_index_leaves_program_listings_out(index: dict) -> None:
 def test_index_keeps_recorded_outputs(index: dict) -> None:
     """The messages a reader pastes are the recorded outputs: they stay searchable."""
     text = _index_text(index)
+    include = re.compile(r'--8<-- "(saidas/[^"]+\.txt)"')
     shown = {
         match[1]
         for page in DOCS.rglob("*.md")
-        for match in re.finditer(r'--8<-- "(saidas/[^"]+\.txt)"', page.read_text("utf-8"))
+        for match in include.finditer(page.read_text("utf-8"))
     }
     assert shown
     missing = [

@@ -4,7 +4,8 @@
 
 Works on the built site alone (the MkDocs hook ``search.py`` calls it after
 the build; after another generator, run it by hand), on an index in Material's
-format (``{"config": ..., "docs": [{"location", "title", "text"}, ...]}``):
+format (``search/search_index.json``: ``{"config": ..., "docs": [{"location",
+"title", "text"}, ...]}``) or in Zensical's (``search.json``, ``"items"``):
 
 - **Trimmed**: the listings of programs (``language-python``, ``language-bash``
   code blocks, found in each page's HTML) leave the index; recorded outputs and
@@ -20,6 +21,8 @@ format (``{"config": ..., "docs": [{"location", "title", "text"}, ...]}``):
 What is added goes into two fields of each entry that the theme indexes but
 never shows (``config.fields``): one weighed like the title, one like the
 text. Nothing runs in the reader's browser but the theme's own search.
+Zensical's search indexes only a title, a text and a path: there the step
+trims the listings and adds nothing (a word added would show in the results).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Report:
     after: int
     dropped: int  # program listings left out
     kept: int  # code blocks kept (outputs, messages, data)
+    hidden: bool  # folded forms, synonyms and answers added (hidden fields)
 
 
 def fold(text: str) -> str:
@@ -118,7 +122,7 @@ class Shaper:
         return [w for w in self.split(plain(markup)) if w]
 
     def forms(self, markup: str) -> str:
-        """The folded forms and synonyms of the words in ``markup``, once per use."""
+        """The folded forms and synonyms of the words in ``markup``, each once."""
         words = self.words(markup)
         folded = [fold(w) for w in words]
         found: Counter[str] = Counter(
@@ -132,7 +136,7 @@ class Shaper:
                 found[synonym] += sum(
                     _matches(significant, i, parts) for i in range(len(significant))
                 )
-        return " ".join(w for w, n in found.items() for _ in range(n))
+        return " ".join(w for w, n in found.items() if n)
 
 
 def program_listings(page: Path) -> set[str]:
@@ -153,7 +157,7 @@ def page_file(site: Path, location: str) -> Path:
 
 
 def page_url(page: Path, docs: Path) -> str:
-    """``docs/armadilhas/udp.md`` -> ``armadilhas/udp/``, ``docs/index.md`` -> ``""``."""
+    """``docs/armadilhas/udp.md`` -> ``armadilhas/udp/``; ``docs/index.md`` -> ""."""
     parts = list(page.relative_to(docs).with_suffix("").parts)
     if parts[-1] == "index":
         parts.pop()
@@ -182,20 +186,29 @@ def answers(docs: Path) -> dict[str, str]:
     return found
 
 
+INDEXES = ("search/search_index.json", "search.json")  # Material, Zensical
+
+
+def find_index(site: Path) -> Path | None:
+    return next((site / i for i in INDEXES if (site / i).is_file()), None)
+
+
 def shape(site: Path, index_path: Path, docs: Path) -> Report:
     """Trim and enrich the index at ``index_path`` of the built ``site``."""
     listed = answers(docs)
     raw = index_path.read_text(encoding="utf-8")
     index = json.loads(raw)
     config = index["config"]
+    hidden = "docs" in index  # Material's lunr indexes the fields config names
+    entries = index["docs"] if hidden else index["items"]
     shaper = Shaper(config["separator"], stop_words(site, config["lang"][0]))
-    fields = config.setdefault("fields", {})
-    title_boost = fields.get("title", {}).get("boost", 1000)
-    fields[TITLE_FIELD] = {"boost": title_boost}
-    fields[TEXT_FIELD] = {"boost": fields.get("text", {}).get("boost", 1)}
+    if hidden:
+        fields = config.setdefault("fields", {})
+        fields[TITLE_FIELD] = {"boost": fields.get("title", {}).get("boost", 1000)}
+        fields[TEXT_FIELD] = {"boost": fields.get("text", {}).get("boost", 1)}
     listings: dict[str, set[str]] = {}
     dropped = kept = 0
-    for doc in index["docs"]:
+    for doc in entries:
         page = doc["location"].split("#")[0]
         if page not in listings:
             listings[page] = program_listings(page_file(site, page))
@@ -209,19 +222,24 @@ def shape(site: Path, index_path: Path, docs: Path) -> Report:
             return block[0]
 
         doc["text"] = INDEXED_BLOCK.sub(trim, doc["text"]).strip()
+        if not hidden:
+            continue
         listed_here = listed.get(doc["location"], "")
-        hidden = {
+        extra = {
             TITLE_FIELD: " ".join(dict.fromkeys(shaper.words(listed_here.lower()))),
             TEXT_FIELD: "",
         }
-        sources = {TITLE_FIELD: f"{doc['title']} {listed_here}", TEXT_FIELD: doc["text"]}
+        sources = {
+            TITLE_FIELD: f"{doc['title']} {listed_here}",
+            TEXT_FIELD: doc["text"],
+        }
         for field, source in sources.items():
-            words = f"{hidden[field]} {shaper.forms(source)}".strip()
+            words = f"{extra[field]} {shaper.forms(source)}".strip()
             if words:
                 doc[field] = words
     out = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     index_path.write_text(out, encoding="utf-8")
-    return Report(len(raw.encode()), len(out.encode()), dropped, kept)
+    return Report(len(raw.encode()), len(out.encode()), dropped, kept, hidden)
 
 
 def main(argv: list[str]) -> int:
@@ -232,14 +250,16 @@ def main(argv: list[str]) -> int:
         )
         return 2
     site, docs = map(Path, argv)
-    index_path = site / "search" / "search_index.json"
-    if not index_path.is_file():
-        print(f"erro: {index_path} não existe", file=sys.stderr)
+    index_path = find_index(site)
+    if index_path is None:
+        where = ", ".join(INDEXES)
+        print(f"erro: nenhum índice de busca em {site} ({where})", file=sys.stderr)
         return 2
     report = shape(site, index_path, docs)
     print(
         f"{index_path}: {report.before} -> {report.after} bytes; "
         f"{report.dropped} listagens de programas fora, {report.kept} blocos mantidos"
+        + ("" if report.hidden else "; sem campos ocultos (acentos, sinônimos)")
     )
     return 0
 
