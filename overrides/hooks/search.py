@@ -9,8 +9,9 @@ the lunr stemmer) on every page load. After the build, this hook:
 - moves it to ``search/indice.json`` and leaves a stub with the search config
   in ``search/search_index.json``;
 - points the theme at a small stand-in worker (``search_worker.js``, copied
-  as is) that starts Material's own worker with the whole index on the first
-  query. The page scripts prefetch the index when the search box is opened.
+  without its comment lines, which every page view would fetch) that starts
+  Material's own worker with the whole index on the first query. The page
+  scripts prefetch the index when the search box is opened.
 
 Nothing of the theme's worker or of lunr is changed: the reader's query goes
 to Material's search untouched.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -56,4 +56,6 @@ def on_post_build(config, **_: object) -> None:
     # the worker gets the whole config from the full index.
     page_config = {key: index["config"][key] for key in ("lang", "separator")}
     stub.write_text(json.dumps({"config": page_config, "docs": []}), "utf-8")
-    shutil.copyfile(STAND_IN, site / LAZY_WORKER)
+    lines = STAND_IN.read_text(encoding="utf-8").splitlines(keepends=True)
+    code = "".join(line for line in lines if not line.lstrip().startswith("//"))
+    (site / LAZY_WORKER).write_text(code, encoding="utf-8")

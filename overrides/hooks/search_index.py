@@ -32,7 +32,6 @@ import json
 import re
 import sys
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +41,7 @@ HERE = Path(__file__).parent
 SYNONYMS = HERE / "search_synonyms.yml"
 # Code blocks whose language is a program: their listing leaves the index.
 PROGRAMS = {"python", "py", "pycon", "bash", "sh", "shell", "console", "powershell"}
-# The hidden fields and their weight (the theme weighs titles 1000, text 1).
+# The hidden fields, weighed like the title and like the text.
 TITLE_FIELD, TEXT_FIELD = "title_forms", "text_forms"
 BLOCK = re.compile(
     r'<div class="language-(?P<lang>[\w-]+)[^"]*highlight">(?:(?!<pre).)*'
@@ -125,18 +124,18 @@ class Shaper:
         """The folded forms and synonyms of the words in ``markup``, each once."""
         words = self.words(markup)
         folded = [fold(w) for w in words]
-        found: Counter[str] = Counter(
+        found = dict.fromkeys(
             f
             for w, f in zip(words, folded, strict=True)
             if f != w.lower() and f not in self.stop
         )
         significant = [w for w in folded if len(w) > 2]
         for synonym, parts in self.rules:
-            if parts:
-                found[synonym] += sum(
-                    _matches(significant, i, parts) for i in range(len(significant))
-                )
-        return " ".join(w for w, n in found.items() if n)
+            if parts and any(
+                _matches(significant, i, parts) for i in range(len(significant))
+            ):
+                found[synonym] = None
+        return " ".join(found)
 
 
 def program_listings(page: Path) -> set[str]:
