@@ -15,6 +15,7 @@ skipped with the reason, unless ``REQUIRE_ZENSICAL=1`` (set by ``.ci/run``).
 from __future__ import annotations
 
 import argparse
+import gzip
 import html
 import os
 import re
@@ -28,6 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file
 from tests.paths import ROOT  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "snippets"))
+sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
+
+from search_index import find_index, shape  # noqa: E402
 
 from tests.site import DOCS, SNIPPETS, includes, section_names  # noqa: E402
 
@@ -141,6 +145,36 @@ def compare(mkdocs_site: Path, zensical_site: Path) -> tuple[list[str], list[str
     return failures, notes
 
 
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 9))
+
+
+def search_notes(mkdocs_site: Path, zensical_site: Path) -> list[str]:
+    """What a Zensical build keeps of search, once the shaping step runs on it.
+
+    Zensical runs no MkDocs hooks; ``overrides/hooks/search_index.py`` works
+    on the built site alone, so it runs here on Zensical's output.
+    """
+    index = find_index(zensical_site)
+    if index is None:
+        return ["busca: o Zensical não gravou um índice de busca conhecido"]
+    before = gzip_size(index)
+    report = shape(zensical_site, index, DOCS)
+    notes = [
+        f"busca: índice do Zensical ({index.relative_to(zensical_site)}) com "
+        f"{before} bytes (gzip); depois do passo de search_index.py, "
+        f"{gzip_size(index)} bytes, sem {report.dropped} listagens de programas "
+        f"(MkDocs: {gzip_size(mkdocs_site / 'search' / 'indice.json')} bytes)"
+    ]
+    if not report.hidden:
+        notes.append(
+            "busca: acentos, sinônimos e as mensagens que as páginas respondem "
+            "só no MkDocs (a busca do Zensical indexa título, texto e caminho, "
+            "e uma palavra acrescentada ao texto apareceria nos resultados)"
+        )
+    return notes
+
+
 def skip(reason: str) -> int:
     if os.environ.get("REQUIRE_ZENSICAL") == "1":
         print(f"erro: {reason} (REQUIRE_ZENSICAL=1)", file=sys.stderr)
@@ -173,6 +207,7 @@ def main(argv: list[str]) -> int:
             print(f"erro: {error}", file=sys.stderr)
             return 1
         failures, notes = compare(mkdocs_site, project / "site")
+        notes += search_notes(mkdocs_site, project / "site")
     for note in notes:
         print(f"diferença conhecida: {note}")
     if failures:

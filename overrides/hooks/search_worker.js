@@ -1,64 +1,57 @@
-// Search, loaded on demand. Material starts its search worker and fetches the
-// whole index on every page load; this worker stands in for it, answers the
-// page at once, and fetches the index, the real worker and the stemmer only
-// when the reader first searches.
+// Search, loaded on demand. Material starts its search worker and hands it the
+// index on every page load; a site may name its own worker instead (the
+// theme's config.search), speaking the theme's worker messages. This one
+// answers the page at once and, on the first real query, starts Material's
+// own worker, unchanged (named in this file's ?worker= parameter), in a
+// worker of its own, hands it the whole index and relays its answers.
 "use strict";
-var REAL_WORKER = "__REAL_WORKER__";
-var INDEX = new URL("__INDEX__", self.location.href).href;
-var send = self.postMessage.bind(self);
+// Material's worker messages (SearchMessageType in its sources).
+var SETUP = 0;
+var READY = 1;
+var RESULT = 3;
+var WORKER = new URL(new URL(self.location.href).searchParams.get("worker"), self.location.href);
+var INDEX = new URL("../../../search/indice.json", self.location.href);
 var options = {};
-var handler = null;
-var replies = [];
-var ready = null;
-var queue = Promise.resolve();
+var material = null;
 
-// Run one message through the real worker and wait for its reply.
-function dispatch(message) {
-  return new Promise(function (resolve) {
-    replies.push(resolve);
-    handler({ data: message });
-  });
-}
-
-function load() {
-  if (!ready) {
-    ready = fetch(INDEX)
-      .then(function (response) { return response.json(); })
-      .then(function (index) {
-        var add = self.addEventListener;
-        self.addEventListener = function (type, listener) {
-          if (type === "message") handler = listener;
-          else add.apply(self, arguments);
-        };
-        importScripts(REAL_WORKER);
-        self.addEventListener = add;
-        self.postMessage = function (reply) { replies.shift()(reply); };
-        return dispatch({
-          type: 0,
-          data: { config: index.config, docs: index.docs, options: options },
-        });
+function start() {
+  return fetch(INDEX)
+    .then(function (response) { return response.json(); })
+    .then(function (index) {
+      var worker = new Worker(WORKER);
+      worker.addEventListener("message", function (event) {
+        if (event.data.type !== READY) self.postMessage(event.data);
       });
-  }
-  return ready;
+      worker.postMessage({
+        type: SETUP,
+        data: { config: index.config, docs: index.docs, options: options },
+      });
+      return worker;
+    });
 }
 
 self.addEventListener("message", function (event) {
   var message = event.data;
-  if (message.type === 0) {
+  if (message.type === SETUP) {
     options = message.data.options || {};
-    send({ type: 1 });
+    self.postMessage({ type: READY });
     return;
   }
-  // Material sends the empty query when the page starts: nothing to find.
-  if (message.type === 2 && !String(message.data).trim()) {
-    queue = queue.then(function () { send({ type: 3, data: { items: [] } }); });
+  // The page sends the empty query as it starts: nothing to find yet.
+  if (!material && !String(message.data).trim()) {
+    self.postMessage({ type: RESULT, data: { items: [] } });
     return;
   }
-  queue = queue
-    .then(load)
-    .then(function () { return dispatch(message); })
-    .then(send, function (error) {
+  // Material's query lexer reads a word followed by a colon as a field name
+  // and drops it ("ConnectionRefusedError: [Errno 111]" loses its first
+  // word); the index splits words at colons anyway, so a colon is a space.
+  var query = { type: message.type, data: String(message.data).replace(/:/g, " ") };
+  material = material || start();
+  material.then(
+    function (worker) { worker.postMessage(query); },
+    function (error) {
       console.warn("Search unavailable:", error);
-      send({ type: 3, data: { items: [] } });
-    });
+      self.postMessage({ type: RESULT, data: { items: [] } });
+    },
+  );
 });
