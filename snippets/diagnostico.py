@@ -593,7 +593,10 @@ MESSAGE_TABLE: dict = {
                 r"Error occurred while trying to proxy|http proxy error|"
                 r"\[HPM\]|Could not proxy request|proxy error:"
             ],
-            "passos": [*PROCURAR_PORTA, r"curl -v --noproxy '*' http://127.0.0.1:{porta}/"],
+            "passos": [
+                *PROCURAR_PORTA,
+                r"curl -v --noproxy '*' http://127.0.0.1:{porta}/",
+            ],
         },
         "upstream": {
             "nome": "A aplicação atrás de um proxy reverso (o upstream)",
@@ -608,7 +611,10 @@ MESSAGE_TABLE: dict = {
                 r"upstream|502 Bad Gateway|reverse_?proxy|proxy_pass|"
                 r"AH0095[67]|no live upstreams"
             ],
-            "passos": [*PROCURAR_PORTA, r"curl -v --noproxy '*' http://{host}:{porta}/"],
+            "passos": [
+                *PROCURAR_PORTA,
+                r"curl -v --noproxy '*' http://{host}:{porta}/",
+            ],
         },
         "tunel-ssh": {
             "nome": "A outra ponta de um túnel SSH",
