@@ -6,7 +6,7 @@ or a program installed here) is run against a loopback port that refuses
 ``tests/data/capturadas.json`` with the tool's version and the expected
 reading. Nothing leaves loopback.
 
-    .venv/bin/python scripts/capture_messages.py
+    .venv/bin/python -m scripts.capture_messages
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
+
 TARGET = ROOT / "tests" / "data" / "capturadas.json"
 PY = sys.executable
 GENERIC = "armadilhas/nada-escutando/"

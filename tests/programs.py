@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from tests import lab
 from tests.lab_programs import CONTAINER, SSH_SERVER
-from tests.site import SNIPPETS
+from tests.paths import OUTPUTS, SNIPPETS
 
-OUTPUTS = SNIPPETS / "saidas" / "lab" / "programas"
+SESSIONS = OUTPUTS / "lab" / "programas"
 PYTHON = shlex.quote(sys.executable)
 
 

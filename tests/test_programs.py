@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from tests import lab
-from tests.programs import ENV, OUTPUTS, TRANSCRIPTS, Transcript, normalized, script
+from tests.programs import ENV, SESSIONS, TRANSCRIPTS, Transcript, normalized, script
 from tests.runner import record_or_compare
 from tests.site import DOCS, SNIPPETS, includes
 
@@ -47,11 +47,11 @@ def test_transcript(name: str, request: pytest.FixtureRequest) -> None:
     assert not missing, f"{missing} not in:\n{output}"
     assert "Traceback" not in output, output
     assert result.seconds < transcript.max_seconds, f"took {result.seconds:.2f} s"
-    record_or_compare(OUTPUTS / f"{name}.txt", output, request)
+    record_or_compare(SESSIONS / f"{name}.txt", output, request)
 
 
 def test_no_stale_recording() -> None:
-    recorded = {p.stem for p in OUTPUTS.glob("*.txt")}
+    recorded = {p.stem for p in SESSIONS.glob("*.txt")}
     assert recorded == set(TRANSCRIPTS)
 
 
@@ -67,7 +67,7 @@ def quoted_lines() -> list[tuple[str, str, str]]:
     for page in sorted(DOCS.rglob("*.md")):
         for inc in includes(page):
             path = SNIPPETS / inc.path
-            if path.parent != OUTPUTS or not inc.section:
+            if path.parent != SESSIONS or not inc.section:
                 continue
             start, _, end = inc.section.partition(":")
             lines = path.read_text(encoding="utf-8").splitlines()
