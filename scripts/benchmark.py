@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES  # noqa: E402
+from tests.chromium import AXE, CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.site import PAGES  # noqa: E402
 from tests.situations import in_thread  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -80,7 +81,6 @@ def serve(site: Path) -> contextlib.AbstractContextManager[int]:
     return in_thread(ThreadingHTTPServer(("127.0.0.1", 0), handler))
 
 
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 BEST_PRACTICE = """async () => (await axe.run(document, {
   runOnly: {type: 'tag', values: ['best-practice']}, resultTypes: ['violations'],
 })).violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`)"""

@@ -20,6 +20,8 @@ import pytest
 from tests import lab
 from tests.site import DOCS
 
+pytestmark = pytest.mark.lab
+
 CLIENT_TIMEOUT = 0.5  # the probe's socket timeout: the "drop" rows wait this long
 
 # argv[1:]: "socket inet|inet6 HOST PORT" (one family, like socket.socket()),

@@ -21,9 +21,14 @@ from tests.scenarios import SCENARIOS, Run, Scenario
 
 MAIN_RUNS = [pytest.param(s, id=s.snippet) for s in SCENARIOS if s.main is not None]
 VARIANT_RUNS = [
-    pytest.param(s, name, id=f"{s.snippet}:{name}")
+    pytest.param(
+        s,
+        name,
+        id=f"{s.snippet}:{name}",
+        marks=[pytest.mark.lab] if run.lab else [],
+    )
     for s in SCENARIOS
-    for name in s.variants
+    for name, run in s.variants.items()
 ]
 FILES = [pytest.param(s, id=s.snippet) for s in SCENARIOS]
 
