@@ -138,7 +138,14 @@ def test_workflow_tests_every_os_and_supported_python() -> None:
     assert "python -m pip install -r requirements.txt" in runs(tests)
     assert "npm ci --prefix tests/browser" in runs(tests)
     # The last step is the suite itself, the same command on every system.
-    assert tests["steps"][-1]["run"] == "python -m pytest"
+    assert tests["steps"][-1]["run"] == "python -m pytest -n auto"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    after = README.read_text(encoding="utf-8").split("**Rodar todos os testes**")[1]
+    command = re.search(r"```bash\n(.+?)\n```", after, re.DOTALL)[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"TEST_COMMAND='{command}'" in ci
 
 
 def test_workflow_runs_the_snippets_on_their_oldest_python() -> None:
