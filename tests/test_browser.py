@@ -33,9 +33,8 @@ SEARCH_WORD = "recusada"  # typed with the search open (test_search.py types mor
 PAGE = [
     pytest.param(path, marks=pytest.mark.xdist_group(f"page:{path}")) for path in PAGES
 ]
-# Each page's visits go to one pytest-xdist worker, where the dark palette
-# rides on the light one; a test may wait for the site build, the browser's
-# start and a visit tried twice.
+# A test may wait for the site build, the browser's start and a visit tried
+# twice.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 
 
