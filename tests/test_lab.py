@@ -20,7 +20,9 @@ import pytest
 from tests import lab
 from tests.site import DOCS
 
-pytestmark = pytest.mark.lab
+# Lab runs share one pytest-xdist worker: a test below checks that a run
+# leaves no process behind, which another run at the same time would have.
+pytestmark = [pytest.mark.lab, pytest.mark.xdist_group("lab")]
 
 CLIENT_TIMEOUT = 0.5  # the probe's socket timeout: the "drop" rows wait this long
 
