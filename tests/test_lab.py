@@ -238,7 +238,8 @@ def test_a_timeout_kills_everything_and_leaves_nothing() -> None:
         )
     assert time.monotonic() - start < 2
     lab.run("firewall_drop", ["true"])
-    assert lab_traces() == before
+    # Only what appeared counts: other runs on the machine come and go.
+    assert lab_traces() - before == set()
 
 
 @pytest.mark.usefixtures("needs_lab")
