@@ -42,12 +42,15 @@ def test_cpu_wait_measures_the_turns_lost_to_busy_neighbours() -> None:
     ]
     try:
         time.sleep(0.2)  # the loops are running
-        before, start = cpu_wait(), time.perf_counter()
+        start = time.perf_counter()
+        before = cpu_wait()
         while time.perf_counter() - start < 0.5:
             pass
         waited = cpu_wait() - before
+        elapsed = time.perf_counter() - start
     finally:
         for loop in loops:
             loop.kill()
             loop.wait()
-    assert 0.1 < waited < 0.5 + 0.05
+    # Waited for a good part of the time, and never longer than it.
+    assert 0.1 < waited <= elapsed
