@@ -8,6 +8,7 @@ variants of their rows in ``tests/scenarios.py`` (``Run(lab=...)``).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -208,8 +209,10 @@ def test_every_setup_says_what_it_stands_for() -> None:
         assert "\n" not in setup.doc, name
 
 
-def lab_traces() -> set[str]:
-    """What a leaking run would leave: named namespaces, links, lab processes."""
+def lab_traces(mark: str) -> set[str]:
+    """What a leaking run would leave: named namespaces, links, and the
+    processes of the run started with ``LAB_TRACE=mark`` in its environment
+    (other lab runs on the machine come and go beside it)."""
     links = subprocess.run(
         ["ip", "-o", "link"], capture_output=True, text=True, check=True
     ).stdout
@@ -218,28 +221,29 @@ def lab_traces() -> set[str]:
         traces |= {f"netns {p.name}" for p in Path("/run/netns").iterdir()}
     for proc in Path("/proc").iterdir():
         try:
-            cmdline = (proc / "cmdline").read_bytes()
+            environ = (proc / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"mode, *args = sys.argv[1:]" in cmdline or b"lab-sleeper" in cmdline:
+        if f"LAB_TRACE={mark}".encode() in environ:
             traces.add(f"process {proc.name}")
     return traces
 
 
 @pytest.mark.usefixtures("needs_lab")
 def test_a_timeout_kills_everything_and_leaves_nothing() -> None:
-    before = lab_traces()
+    mark = f"{os.getpid()}-{time.monotonic_ns()}"
+    before = lab_traces(mark)
     start = time.monotonic()
     with pytest.raises(lab.LabError, match="still running after 0.5 s"):
         lab.run(
             "container_host_all",
-            [sys.executable, "-c", "import time; time.sleep(30)", "lab-sleeper"],
+            [sys.executable, "-c", "import time; time.sleep(30)"],
+            env={"LAB_TRACE": mark},
             timeout=0.5,
         )
     assert time.monotonic() - start < 2
     lab.run("firewall_drop", ["true"])
-    # Only what appeared counts: other runs on the machine come and go.
-    assert lab_traces() - before == set()
+    assert lab_traces(mark) == before
 
 
 @pytest.mark.usefixtures("needs_lab")
