@@ -1,17 +1,21 @@
-"""Fixtures shared by every test: the network guard and the snippet runner."""
+"""Fixtures shared by every test: the network guard, the runner's situations,
+the built site and the browser."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.early import BROWSER_FIXTURES, EARLY
+from tests import chromium
 from tests.network import guarded
-from tests.site import SNIPPETS
+from tests.serving import serve
+from tests.site import ROOT, SITE_PREFIX, SNIPPETS
 from tests.situations import SITUATIONS
 
 # Snippets import each other (the recipes module) as a reader would, from
@@ -42,18 +46,6 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.lower(), raising=False)
 
 
-@pytest.fixture(scope="session")
-def built_site() -> Path:
-    """The site built once per session with ``mkdocs build --strict``."""
-    return EARLY.result("site")
-
-
-@pytest.fixture(scope="session")
-def site_url() -> str:
-    """The built site, served on loopback at its GitHub Pages path."""
-    return EARLY.result("url")
-
-
 @pytest.fixture
 def port_in() -> Iterator[Callable[[str], int]]:
     """``port_in("refused")`` -> the real port of a fresh loopback situation."""
@@ -65,51 +57,49 @@ def port_in() -> Iterator[Callable[[str], int]]:
         yield prepare
 
 
-def reads_the_browser(item: pytest.Item) -> bool:
-    return any(name in getattr(item, "fixturenames", ()) for name in BROWSER_FIXTURES)
+@pytest.fixture(scope="session")
+def recorded(pytestconfig: pytest.Config) -> None:
+    """Skip checks of the whole tree while outputs are being recorded.
 
-
-@pytest.hookimpl(trylast=True)  # after any shuffling (pytest-randomly)
-def pytest_collection_modifyitems(
-    config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    """The tests that read the browser's results last; when recording, the
-    checks of the whole tree after the snippets.
-
-    The browser works in the background from the start (``tests/early.py``)
-    while the other tests run. With ``--update-examples``, the snippet runs
-    record the outputs that the completeness check and the site build then
-    find. Otherwise the order within each group is free (and shuffled).
+    With ``--update-examples`` the snippets write what the site includes, in
+    any order: the build and the include checks run in the next, plain run.
     """
-    last = {}
-    if config.getoption("--update-examples", default=False):
-        last = {"test_completeness.py": 1, "test_site.py": 1}
-    items.sort(key=lambda item: (reads_the_browser(item), last.get(item.path.name, 0)))
+    if pytestconfig.getoption("--update-examples", default=False):
+        pytest.skip("checked in a run without --update-examples, after recording")
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the site build and the browser's work in the background."""
-    config = session.config
-    if config.option.collectonly or config.getoption(
-        "--update-examples", default=False
-    ):
-        return
-    fixtures = {
-        name for item in session.items for name in getattr(item, "fixturenames", ())
-    }
-    if "built_site" not in fixtures:
-        return
-    jobs = {}
-    if fixtures & set(BROWSER_FIXTURES):
-        from tests import test_browser, test_search
+@pytest.fixture(scope="session")
+def built_site(recorded: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built once per session with ``mkdocs build --strict``.
 
-        if test_browser.available():
-            if "browser_results" in fixtures:
-                jobs["browser_results"] = test_browser.visits_job(session.items)
-            if "answers" in fixtures:
-                jobs["answers"] = test_search.search_job()
-    EARLY.start(jobs)
+    Not ``-q``: quiet mode hides warnings from the strict-mode counter, and a
+    broken link would then pass.
+    """
+    target = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return target
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    EARLY.stop()
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site, served on loopback at its GitHub Pages path."""
+    with serve(built_site) as port:
+        yield f"http://127.0.0.1:{port}{SITE_PREFIX}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[chromium.Browser]:
+    """One Chromium for the session (skips, with the reason, where it is missing)."""
+    session = chromium.Browser(chromium.require_browser())
+    try:
+        yield session.launch()
+    finally:
+        session.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,15 +15,6 @@ INCLUDE = re.compile(r'^(?P<indent>\s*)(?P<escape>;?)-{1,}8<-{1,}\s+"(?P<spec>[^
 MKDOCSTRINGS = re.compile(r"^\s*:::\s+(?P<identifier>[\w.]+)")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\n]*)$")
 PYTHON_LANGS = {"py", "python", "python3", "pycon", "py3"}
-
-# Debian's Chromium, as the browser tests and the benchmark start it.
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 @dataclass(frozen=True)

@@ -1,35 +1,26 @@
 """The built site in a real browser: offline, complete, searchable, accessible.
 
-Chromium is Debian's (/usr/bin/chromium); axe-core comes from npm
-(tests/browser). Where either, or Playwright, is missing the tests skip with
-the reason, unless REQUIRE_BROWSER=1 (set by .ci/run), where they fail instead.
-
-Every browser visit runs once per session, two at a time, in the background
-from the start of the session (``tests/early.py``); the tests below only read
-what each visit recorded. A visit is one page in one state: a palette (light,
-dark), a width (1280 px, or 375 px with touch emulation, where Material drops
-the code blocks' tabindex), and for some pages the search open, the drawer
-open, or the 404 page. A dark visit is its light visit with the palette
-switched in place. What readers type into the search is in test_search.py.
+A visit is one page in one state: a palette (light, dark), a width (1280 px,
+or 375 px with touch emulation, where Material drops the code blocks'
+tabindex), and for some pages the search open, the drawer open, or the 404
+page. The first test that reads a visit makes it, and the tests that read the
+same visit share its record; a dark visit is its light visit with the palette
+switched in place. A visit that times out is tried once more and then fails
+the tests that read it, and only those. The browser, and what happens where
+Chromium or axe-core is missing, is in ``tests/chromium.py``; what readers
+type into the search, in ``test_search.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import importlib
-import os
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.early import EARLY
-from tests.site import CHROMIUM, CHROMIUM_ARGS, PAGES
+from tests.chromium import AXE, POLL, READY, Browser, Stage, playwright_api, type_query
+from tests.site import PAGES
 
-AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Best-practice rules that must hold too; the others are reported by
 # scripts/benchmark.py, not enforced.
@@ -37,31 +28,14 @@ REQUIRED_BEST_PRACTICE = ["aria-allowed-role", "landmark-unique"]
 WIDTHS = {"desktop": 1280, "mobile": 375}
 SCHEMES = ["light", "dark"]
 SEARCH_WORD = "recusada"  # typed with the search open (test_search.py types more)
-# Pages at a time. Two keep both cores busy; more only add switching between
-# renderers (about 10 % more CPU for the same visits, measured on 2 cores).
-PARALLEL = 2
-# Waits poll every 20 ms: a page that is not in front gets no animation
-# frames, and the default polling on them stalls until the next one.
-POLL = 20
-# The first test sets up every visit of the session at once.
-pytestmark = pytest.mark.timeout(240)
-
-
-def require(available: bool, reason: str) -> None:
-    """Skip locally, fail where the browser tests are required."""
-    if available:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)", pytrace=False)
-    pytest.skip(reason)
-
-
-def playwright_api() -> object:
-    """playwright.async_api, or a skip (a failure under REQUIRE_BROWSER=1)."""
-    try:
-        return importlib.import_module("playwright.async_api")
-    except ImportError as error:
-        require(False, f"Playwright unavailable: {error}")
+# A page's tests go to one pytest-xdist worker (--dist loadgroup), where its
+# dark visits ride on its light ones.
+PAGE = [
+    pytest.param(path, marks=pytest.mark.xdist_group(f"page:{path}")) for path in PAGES
+]
+# A test may wait for the site build, the browser's start and a visit tried
+# twice.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 
 
 @pytest.mark.parametrize("required", ["1", ""])
@@ -135,9 +109,6 @@ AXE_COLOURS = """async () => (await axe.run(document, {
   targets: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
 
 
-# Material's page script has run (it names the search dialog): the page is
-# ready for the checks without waiting for the network to go idle.
-READY = "document.querySelector('.md-search[aria-label]') !== null"
 # Every transition has ended: a search box still fading in (opacity, 250 ms)
 # would be measured with its text half transparent.
 SETTLED = "document.getAnimations().every((a) => a.playState !== 'running')"
@@ -156,19 +127,6 @@ SET_SCHEME = """(scheme) => {
 }"""
 
 
-async def type_query(page: object, text: str) -> None:
-    """Enter ``text`` into the focused search box and set off one search.
-
-    Typed key by key, every key would start a search whose answer nobody
-    reads. The text goes in as input, and one real key (End: Material searches
-    on ``keyup``) sets off the search that counts. On a phone, the search moves
-    the caret once it has slid open; text entered in one piece cannot be split
-    by that.
-    """
-    await page.keyboard.insert_text(text)
-    await page.keyboard.press("End")
-
-
 class Tabs:
     """Browser tabs reused across plain page loads of the same kind.
 
@@ -177,11 +135,13 @@ class Tabs:
     visits whose every request is checked reuse tabs with the HTTP cache off:
     each of their loads asks the server for everything again, as a first
     visit does. Visits that change a page's state (search, drawer, palette,
-    which Material also stores in localStorage) get a fresh context.
+    which Material also stores in localStorage) get a fresh context, and so
+    does a visit after a timed-out one.
     """
 
-    def __init__(self, browser: object) -> None:
-        self.browser = browser
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser.chromium
+        self.timeouts = (TimeoutError, browser.api.TimeoutError)
         self.free: dict[tuple[int, str, bool], list[object]] = {}
 
     async def take(self, visit: Visit) -> object:
@@ -204,10 +164,11 @@ class Tabs:
             await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         return page
 
-    def give_back(self, visit: Visit, page: object) -> None:
+    async def give_back(self, visit: Visit, page: object, *, whole: bool) -> None:
+        """Back to its pool; closed if its visit changed it or did not end."""
         key = tab_kind(visit)
-        if key is None:
-            asyncio.ensure_future(page.context.close())
+        if key is None or not whole:
+            await page.context.close()
         else:
             self.free.setdefault(key, []).append(page)
 
@@ -225,13 +186,18 @@ def tab_kind(visit: Visit) -> tuple[int, str, bool] | None:
 
 
 async def _visit(
-    tabs: Tabs, base: str, visit: Visit, dark_too: bool = False
+    tabs: Tabs, base: str, visit: Visit, stage: Stage
 ) -> dict[Visit, Seen]:
-    """The visit's record, and with ``dark_too`` the same page's in the dark
-    palette: the colour scheme is switched in place, not loaded again."""
+    """The visit's record and, but for the palette visit, the same page's in the
+    dark palette: the colour scheme is switched in place, not loaded again.
+
+    A page error is recorded for the visit's tests; a timeout is raised, for
+    ``Browser.step`` to try the visit again.
+    """
     seen = Seen()
     results = {visit: seen}
     page = await tabs.take(visit)
+    whole = False
     handlers = {
         "request": lambda r: seen.requests.append(r.url),
         "requestfailed": lambda r: seen.failures.append(r.url),
@@ -244,51 +210,63 @@ async def _visit(
         # Only the visits that check every request wait for the network to
         # settle; the others start as soon as the page script has run.
         idle = checks_requests(visit)
+        stage(f"the page to load ({'network idle' if idle else 'load event'})")
         await page.goto(base + visit.path, wait_until="networkidle" if idle else "load")
+        stage("Material's page script")
         await page.wait_for_function(READY, polling=POLL)
         seen.facts["before_search"] = list(seen.requests)
         if visit.state.startswith("search:"):
+            stage("the search box to take the focus")
             await page.keyboard.press("/")  # Material's shortcut opens search
             await page.wait_for_function(SEARCH_FOCUSED, polling=POLL)
             await type_query(page, visit.state.partition(":")[2])
+            stage("the first search result")
             items = page.locator(".md-search-result__item")
-            await items.first.wait_for(timeout=5000)
+            await items.first.wait_for()
             seen.facts["results"] = await items.count()
             seen.facts["meta"] = await page.inner_text(".md-search-result__meta")
         elif visit.state == "drawer":
+            stage("the drawer to open")
             await page.locator("label[for='__drawer']:visible").first.click()
             await page.locator(".md-sidebar--primary").wait_for(state="visible")
         elif visit.state == "palette":
+            stage("the palette toggle")
             before = await page.get_attribute("body", "data-md-color-scheme")
             toggle = "form[data-md-component='palette'] label:visible"
             await page.locator(toggle).first.click()
             after = await page.get_attribute("body", "data-md-color-scheme")
             seen.facts["schemes"] = [before, after]
+            whole = True
             return results
+        stage("the transitions to end")
         await page.wait_for_function(SETTLED, polling=POLL)
+        stage("the page's facts and axe (light palette)")
         seen.facts.update(await page.evaluate(FACTS))
         seen.violations = await page.evaluate(
             AXE_RUN, [AXE_TAGS, REQUIRED_BEST_PRACTICE]
         )
-        if dark_too:
-            # What Material's palette toggle does to the page, without
-            # storing the choice in the reused tab.
-            dark = Seen(seen.requests, seen.failures, seen.errors, dict(seen.facts))
-            results[replace(visit, scheme="dark")] = dark
-            await page.evaluate(SET_SCHEME, "slate")
-            dark.facts.update(await page.evaluate(FACTS))
-            # Only colours change with the palette: the DOM the other rules
-            # read is the one just checked in the light palette.
-            dark.violations = await page.evaluate(AXE_COLOURS)
-            await page.evaluate(SET_SCHEME, "default")
-    except Exception as error:  # recorded, and reported by the visit's test
+        # What Material's palette toggle does to the page, without storing
+        # the choice in the reused tab.
+        stage("the page's facts and axe (dark palette)")
+        dark = Seen(seen.requests, seen.failures, seen.errors, dict(seen.facts))
+        results[replace(visit, scheme="dark")] = dark
+        await page.evaluate(SET_SCHEME, "slate")
+        dark.facts.update(await page.evaluate(FACTS))
+        # Only colours change with the palette: the DOM the other rules
+        # read is the one just checked in the light palette.
+        dark.violations = await page.evaluate(AXE_COLOURS)
+        await page.evaluate(SET_SCHEME, "default")
+        whole = True
+    except Exception as error:
+        if isinstance(error, tabs.timeouts):
+            raise
+        # Recorded, and reported by the visit's tests.
         seen.errors.append(f"visit failed: {error!r}")
-        if dark_too:  # its dark visit fails with it
-            results.setdefault(replace(visit, scheme="dark"), Seen(errors=seen.errors))
+        results.setdefault(replace(visit, scheme="dark"), Seen(errors=seen.errors))
     finally:
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
-        tabs.give_back(visit, page)
+        await tabs.give_back(visit, page, whole=whole)
     return results
 
 
@@ -297,105 +275,35 @@ def rides_on_light(visit: Visit) -> bool:
     return visit.scheme == "dark" and visit.state != "palette"
 
 
-def visits() -> list[Visit]:
-    planned = [
-        Visit(path, width, scheme)
-        for path in PAGES
-        for width in WIDTHS.values()
-        for scheme in SCHEMES
-    ]
-    for width in WIDTHS.values():
-        for scheme in SCHEMES:
-            planned.append(Visit("", width, scheme, f"search:{SEARCH_WORD}"))
-            planned.append(Visit("404.html", width, scheme))
-    planned += [Visit("", 375, scheme, "drawer") for scheme in SCHEMES]
-    planned.append(Visit("", state="palette"))
-    return planned
+class Visits:
+    """Each visit made once, when a test first reads it (per worker)."""
+
+    def __init__(self, browser: Browser, base: str) -> None:
+        self.browser = browser
+        self.base = base
+        self.tabs = Tabs(browser)
+        self.seen: dict[Visit, Seen] = {}
+
+    def __getitem__(self, visit: Visit) -> Seen:
+        if visit not in self.seen:
+            made = replace(visit, scheme="light") if rides_on_light(visit) else visit
+            self.seen.update(
+                self.browser.step(
+                    f"visit to /{visit.path or ''} ({describe(made)})",
+                    lambda stage: _visit(self.tabs, self.base, made, stage),
+                )
+            )
+        return self.seen[visit]
 
 
-# The visit each test reads, from its parameters: ``pytest -k`` then loads only
-# the pages the selected tests need. A test missing here gets every visit.
-VISIT_OF = {
-    "test_page_loads_offline_and_complete": lambda path: Visit(path),
-    "test_page_has_no_accessibility_violation": lambda path, width, scheme: Visit(
-        path, WIDTHS[width], scheme
-    ),
-    "test_phone_layout_keeps_tables_and_identifiers_whole": lambda path, scheme: Visit(
-        path, 375, scheme
-    ),
-    "test_search_open_has_no_accessibility_violation": lambda width, scheme: Visit(
-        "", WIDTHS[width], scheme, f"search:{SEARCH_WORD}"
-    ),
-    "test_drawer_open_has_no_accessibility_violation": lambda scheme: Visit(
-        "", 375, scheme, "drawer"
-    ),
-    "test_404_page_is_portuguese_with_links": lambda width, scheme: Visit(
-        "404.html", WIDTHS[width], scheme
-    ),
-    "test_palette_toggle_switches_light_and_dark": lambda: Visit("", state="palette"),
-    "test_search_index_loads_only_when_searching": lambda: Visit(
-        "", state=f"search:{SEARCH_WORD}"
-    ),
-}
-
-
-def wanted_visits(items: list[pytest.Item]) -> list[Visit]:
-    """The planned visits that the selected browser tests read, in plan order."""
-    planned = visits()
-    wanted: set[Visit] = set()
-    for item in items:
-        if "browser_results" not in getattr(item, "fixturenames", ()):
-            continue
-        visit_of = VISIT_OF.get(getattr(item, "originalname", item.name))
-        if visit_of is None:
-            return planned
-        callspec = getattr(item, "callspec", None)
-        wanted.add(visit_of(**(callspec.params if callspec else {})))
-    return [visit for visit in planned if visit in wanted]
-
-
-async def _run_all(api: object, base: str, wanted: list[Visit]) -> dict[Visit, Seen]:
-    async with api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        slots = asyncio.Semaphore(PARALLEL)
-        tabs = Tabs(browser)
-
-        # A visit in the dark palette rides on the same visit's light one.
-        dark = [replace(v, scheme="light") for v in wanted if rides_on_light(v)]
-        jobs = [v for v in wanted if not rides_on_light(v)]
-        jobs += [light for light in dict.fromkeys(dark) if light not in jobs]
-
-        async def one(visit: Visit) -> dict[Visit, Seen]:
-            async with slots:
-                return await _visit(tabs, base, visit, dark_too=visit in dark)
-
-        done = await asyncio.gather(*(one(v) for v in jobs))
-        await browser.close()
-    return {visit: seen for results in done for visit, seen in results.items()}
-
-
-def available() -> bool:
-    """Chromium, axe-core and Playwright are all here (fixtures say which is not)."""
-    try:
-        importlib.import_module("playwright.async_api")
-    except ImportError:
-        return False
-    return CHROMIUM.exists() and AXE.exists()
-
-
-def visits_job(items: list[pytest.Item]) -> Callable[[str], Coroutine]:
-    """The visits the selected tests read, as a job of ``tests/early.py``: it
-    takes the site's URL."""
-    return functools.partial(_run_all, playwright_api(), wanted=wanted_visits(items))
+def describe(visit: Visit) -> str:
+    state = "" if visit.state == "load" else f", {visit.state}"
+    return f"{visit.width} px, {visit.scheme}{state}"
 
 
 @pytest.fixture(scope="session")
-def browser_results(request: pytest.FixtureRequest) -> dict[Visit, Seen]:
-    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
-    require(AXE.exists(), "axe-core missing: run npm ci --prefix tests/browser")
-    return EARLY.run("browser_results", visits_job(request.session.items))
+def browser_results(browser: Browser, site_url: str) -> Visits:
+    return Visits(browser, site_url)
 
 
 def blocking(seen: Seen) -> list[str]:
@@ -408,7 +316,7 @@ def blocking(seen: Seen) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGE)
 def test_page_loads_offline_and_complete(path: str, browser_results, site_url) -> None:
     seen = browser_results[Visit(path)]
     origin = "{0.scheme}://{0.netloc}/".format(urlsplit(site_url))
@@ -426,7 +334,7 @@ def test_page_loads_offline_and_complete(path: str, browser_results, site_url) -
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGE)
 def test_page_has_no_accessibility_violation(
     path: str, width: str, scheme: str, browser_results
 ) -> None:
@@ -437,7 +345,7 @@ def test_page_has_no_accessibility_violation(
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGE)
 def test_phone_layout_keeps_tables_and_identifiers_whole(
     path: str, scheme: str, browser_results
 ) -> None:
@@ -447,6 +355,7 @@ def test_phone_layout_keeps_tables_and_identifiers_whole(
     assert facts["scrollWidth"] <= facts["innerWidth"], "the page scrolls sideways"
 
 
+@pytest.mark.xdist_group("search-open")
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_search_open_has_no_accessibility_violation(
@@ -458,6 +367,7 @@ def test_search_open_has_no_accessibility_violation(
     assert blocking(seen) == []
 
 
+@pytest.mark.xdist_group("drawer")
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_drawer_open_has_no_accessibility_violation(
     scheme: str, browser_results
@@ -467,6 +377,7 @@ def test_drawer_open_has_no_accessibility_violation(
     assert blocking(seen) == []
 
 
+@pytest.mark.xdist_group("search-open")
 def test_search_index_loads_only_when_searching(browser_results) -> None:
     """The index, the search workers and the stemmer wait for the first query."""
     heavy = ("search/indice.json", "workers/search.", "search-forgiving", "lunr")
@@ -477,6 +388,7 @@ def test_search_index_loads_only_when_searching(browser_results) -> None:
     assert any("search/indice.json" in u for u in searched), searched
 
 
+@pytest.mark.xdist_group("404")
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_404_page_is_portuguese_with_links(

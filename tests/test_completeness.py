@@ -71,7 +71,7 @@ def test_line_ranges_are_validated(
 ALL_INCLUDES = [inc for page in markdown_sources() for inc in includes(page)]
 
 
-def test_every_include_resolves() -> None:
+def test_every_include_resolves(recorded: None) -> None:
     broken = []
     for inc in ALL_INCLUDES:
         target = SNIPPETS / inc.path
@@ -114,7 +114,7 @@ def test_scenario_is_exercised(scenario) -> None:
         assert (TESTS / scenario.tested_by).is_file(), scenario.tested_by
 
 
-def test_every_recorded_output_belongs_to_a_variant() -> None:
+def test_every_recorded_output_belongs_to_a_variant(recorded: None) -> None:
     expected = {s.output_path(v) for s in SCENARIOS for v in s.variants}
     # saidas/lab/ holds the diagnosis command's lab recordings, each checked
     # against its row by test_diagnostico.py.

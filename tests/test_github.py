@@ -140,7 +140,7 @@ def test_workflow_tests_every_os_and_supported_python() -> None:
     assert "npm ci --prefix tests/browser" in runs(tests)
     # The suite itself, the same command on every system.
     suite = next(step for step in tests["steps"] if step.get("name") == "Testes")
-    assert suite["run"] == "python -m pytest"
+    assert suite["run"] == "python -m pytest -n auto"
     assert "if" not in suite
 
 
@@ -157,6 +157,13 @@ def test_workflow_runs_the_lab_as_root_on_linux() -> None:
     assert "nftables" in lab["run"]
     names = [step.get("name") for step in steps]
     assert names.index("Testes") < len(steps) - 1, "after the unprivileged run"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    after = README.read_text(encoding="utf-8").split("**Rodar todos os testes**")[1]
+    command = re.search(r"```bash\n(.+?)\n```", after, re.DOTALL)[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"TEST_COMMAND='{command}'" in ci
 
 
 def test_workflow_runs_the_snippets_on_their_oldest_python() -> None:

@@ -9,6 +9,7 @@ variants of their rows in ``tests/scenarios.py`` (``Run(lab=...)``).
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import subprocess
 import sys
@@ -24,7 +25,9 @@ from tests.programs import TRANSCRIPTS
 from tests.site import DOCS
 
 # The GitHub workflow runs the tests marked `lab` as root (`pytest -m lab`).
-pytestmark = pytest.mark.lab
+# Lab runs share one pytest-xdist worker: a test below checks that a run
+# leaves no process behind, which another run at the same time would have.
+pytestmark = [pytest.mark.lab, pytest.mark.xdist_group("lab")]
 
 CLIENT_TIMEOUT = 0.5  # the probe's socket timeout: the "drop" rows wait this long
 
@@ -247,8 +250,10 @@ def test_every_setup_says_what_it_stands_for() -> None:
         assert "\n" not in setup.doc, name
 
 
-def lab_traces() -> set[str]:
-    """What a leaking run would leave: named namespaces, links, lab processes."""
+def lab_traces(mark: str) -> set[str]:
+    """What a leaking run would leave: named namespaces, links, and the
+    processes of the run started with ``LAB_TRACE=mark`` in its environment
+    (other lab runs on the machine come and go beside it)."""
     links = subprocess.run(
         ["ip", "-o", "link"], capture_output=True, text=True, check=True
     ).stdout
@@ -257,27 +262,29 @@ def lab_traces() -> set[str]:
         traces |= {f"netns {p.name}" for p in Path("/run/netns").iterdir()}
     for proc in Path("/proc").iterdir():
         try:
-            cmdline = (proc / "cmdline").read_bytes()
+            environ = (proc / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"mode, *args = sys.argv[1:]" in cmdline or b"lab-sleeper" in cmdline:
+        if f"LAB_TRACE={mark}".encode() in environ:
             traces.add(f"process {proc.name}")
     return traces
 
 
 @pytest.mark.usefixtures("needs_lab")
 def test_a_timeout_kills_everything_and_leaves_nothing() -> None:
-    before = lab_traces()
+    mark = f"{os.getpid()}-{time.monotonic_ns()}"
+    before = lab_traces(mark)
     start = time.monotonic()
     with pytest.raises(lab.LabError, match="still running after 0.5 s"):
         lab.run(
             "container_host_all",
-            [sys.executable, "-c", "import time; time.sleep(30)", "lab-sleeper"],
+            [sys.executable, "-c", "import time; time.sleep(30)"],
+            env={"LAB_TRACE": mark},
             timeout=0.5,
         )
     assert time.monotonic() - start < 2
     lab.run("firewall_drop", ["true"])
-    assert lab_traces() == before
+    assert lab_traces(mark) == before
 
 
 # A test process that starts a long lab run and is then killed with SIGKILL,

@@ -17,8 +17,6 @@ the reason, until it does.
 from __future__ import annotations
 
 import ast
-import asyncio
-import functools
 import gzip
 import html
 import json
@@ -27,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Callable, Coroutine
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,18 +33,17 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.early import EARLY
-from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS, ROOT, SNIPPETS
-from tests.test_browser import POLL, playwright_api, require, type_query
+from tests.chromium import POLL, READY, Browser, Stage, type_query
+from tests.site import DOCS, ROOT, SNIPPETS
 
 SYNONYMS = ROOT / "overrides" / "hooks" / "search_synonyms.yml"
 SHAPER = ROOT / "overrides" / "hooks" / "search_index.py"
 # What the first search fetches (gzip): 59 KiB before the program listings
 # left the index, about 47 KiB after.
 INDEX_GZIP_LIMIT = 50_000
-PARALLEL = 2  # search boxes typed into at a time
 TOP = 3
-pytestmark = pytest.mark.timeout(240)
+# A query may wait for the site build, the browser's start and two tries.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 
 
 @dataclass(frozen=True)
@@ -641,7 +638,6 @@ PORTUGUESE_WORDS = ["recusada", "servidor", "contêiner"]
 # A word that merely starts like a title must not outrank the real answer.
 NOT_FIRST = [("porta", PORT)]
 
-READY = "document.querySelector('.md-search[aria-label]') !== null"
 # Counts what the page asks the search worker and what it answers; the query
 # and the results themselves go through untouched.
 COUNT_SEARCHES = """(() => {
@@ -680,95 +676,99 @@ def page_of(href: str, base: str) -> str:
     return path[len(prefix) :] or "/" if path.startswith(prefix) else path
 
 
-async def _ask(
-    page: object, base: str, queries: list[Query], clipboard: asyncio.Lock
-) -> dict[str, Answer]:
-    """Type each query (or paste it, as a reader pastes an error line).
+class SearchBox:
+    """A tab with the search open; each query is typed (or pasted, as a reader
+    pastes an error line) into it and waits for its own answer.
 
-    The tabs share one clipboard: a paste holds it from copy to paste.
+    A query that times out is tried again in a new tab, then fails its test
+    alone. Answers are kept for the tests that ask the same text.
     """
-    await page.goto(base, wait_until="load")
-    await page.wait_for_function(READY, polling=POLL)
-    await page.keyboard.press("/")  # Material's shortcut opens the search
-    box = page.locator("input.md-search__input")
-    answers = {}
-    for query in queries:
+
+    def __init__(self, browser: Browser, base: str) -> None:
+        self.browser = browser
+        self.base = base
+        self.page = None
+        self.answers: dict[str, Answer] = {}
+
+    def ask(self, query: Query) -> Answer:
+        if query.text not in self.answers:
+            try:
+                self.answers[query.text] = self.browser.step(
+                    f"search {query.text!r}",
+                    lambda stage: self._ask(query, stage),
+                    on_timeout=self.close,
+                )
+            except Exception:
+                self.browser.run(self.close())  # the next query starts afresh
+                raise
+        return self.answers[query.text]
+
+    async def _open(self, stage: Stage) -> object:
+        stage("the page with the search to load")
+        context = await self.browser.chromium.new_context(
+            viewport={"width": 1280, "height": 900}
+        )
+        await context.grant_permissions(["clipboard-read", "clipboard-write"])
+        await context.add_init_script(COUNT_SEARCHES)
+        page = await context.new_page()
+        await page.goto(self.base, wait_until="load")
+        await page.wait_for_function(READY, polling=POLL)
+        await page.keyboard.press("/")  # Material's shortcut opens the search
+        return page
+
+    async def _ask(self, query: Query, stage: Stage) -> Answer:
+        if self.page is None:
+            self.page = await self._open(stage)
+        page = self.page
+        box = page.locator("input.md-search__input")
+        stage("the search box to clear")
         await box.press("Control+A")
         await box.press("Backspace")
         if query.kind == "pasted":
-            async with clipboard:
-                await page.evaluate(
-                    "(text) => navigator.clipboard.writeText(text)", query.text
-                )
-                await page.keyboard.press("Control+V")
-                await page.wait_for_function(
-                    "(text) => document.activeElement.value === text",
-                    arg=query.text,
-                    polling=POLL,
-                )
+            stage("the pasted text in the search box")
+            await page.evaluate(
+                "(text) => navigator.clipboard.writeText(text)", query.text
+            )
+            await page.keyboard.press("Control+V")
+            await page.wait_for_function(
+                "(text) => document.activeElement.value === text",
+                arg=query.text,
+                polling=POLL,
+            )
         else:
             await type_query(page, query.text)
-        await page.wait_for_function(
-            ANSWERED, arg=query.text, polling=POLL, timeout=10_000
-        )
-        pages = [page_of(h, base) for h in await page.evaluate(RESULTS)]
-        answers[query.text] = Answer(pages, await page.evaluate(META))
-    return answers
+        stage("the search worker's answer")
+        await page.wait_for_function(ANSWERED, arg=query.text, polling=POLL)
+        pages = [page_of(h, self.base) for h in await page.evaluate(RESULTS)]
+        return Answer(pages, await page.evaluate(META))
 
-
-async def _search_all(
-    api: object, base: str, queries: list[Query]
-) -> dict[str, Answer]:
-    async with api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        context = await browser.new_context(viewport={"width": 1280, "height": 900})
-        await context.grant_permissions(["clipboard-read", "clipboard-write"])
-        await context.add_init_script(COUNT_SEARCHES)
-        shares = [queries[i::PARALLEL] for i in range(PARALLEL)]
-        pages = [await context.new_page() for _ in shares]
-        clipboard = asyncio.Lock()
-        done = await asyncio.gather(
-            *(
-                _ask(page, base, share, clipboard)
-                for page, share in zip(pages, shares, strict=True)
-            )
-        )
-        await browser.close()
-    return {text: top for answers in done for text, top in answers.items()}
+    async def close(self) -> None:
+        if self.page is not None:
+            page, self.page = self.page, None
+            await page.context.close()
 
 
 def _active(query: Query) -> bool:
     return not query.needs or (DOCS / query.needs).exists()
 
 
-async def ask_all(url: str, api: object) -> dict[str, Answer]:
-    """Every active query, typed into the site at ``url`` (an early job)."""
-    queries = [query for query in QUERIES if _active(query)]
-    asked = {query.text for query in queries}
-    extra = [(text, page) for text, page in NOT_FIRST]
-    extra += [(word, HOME) for word in PORTUGUESE_WORDS]
-    queries += [q(text, page, "typed", "") for text, page in extra if text not in asked]
-    return await _search_all(api, url, queries)
-
-
-def search_job() -> Callable[[str], Coroutine]:
-    """Every query, as a job of ``tests/early.py``: it takes the site's URL."""
-    return functools.partial(ask_all, api=playwright_api())
-
-
 @pytest.fixture(scope="session")
-def answers() -> dict[str, Answer]:
-    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
-    return EARLY.run("answers", search_job())
+def search_box(browser: Browser, site_url: str) -> Iterator[SearchBox]:
+    box = SearchBox(browser, site_url)
+    yield box
+    browser.run(box.close())
+
+
+def typed(text: str) -> Query:
+    """A word typed into the interface by the tests below the table."""
+    return q(text, HOME, "typed", "")
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[query.text[:50] for query in QUERIES])
-def test_search_finds_the_answering_page(query: Query, answers) -> None:
+def test_search_finds_the_answering_page(query: Query, search_box) -> None:
     if not _active(query):
         pytest.skip(f"waits for docs/{query.needs}")
-    top = answers[query.text].pages[: query.top]
+    top = search_box.ask(query).pages[: query.top]
     found = set(query.pages) & set(top)
     if query.miss:
         assert not found, f"{query.text!r} is answered now: drop its miss note"
@@ -781,16 +781,16 @@ def test_search_finds_the_answering_page(query: Query, answers) -> None:
 
 @pytest.mark.parametrize(("text", "title_page"), NOT_FIRST)
 def test_a_title_prefix_does_not_come_first(
-    text: str, title_page: str, answers
+    text: str, title_page: str, search_box
 ) -> None:
-    found = answers[text].pages
+    found = search_box.ask(typed(text)).pages
     assert found, f"{text!r} found nothing"
     assert found[0] != title_page, f"{text!r} puts {title_page} first: {found[:TOP]}"
 
 
 @pytest.mark.parametrize("word", PORTUGUESE_WORDS)
-def test_search_in_portuguese_finds_pages(word: str, answers) -> None:
-    answer = answers[word]
+def test_search_in_portuguese_finds_pages(word: str, search_box) -> None:
+    answer = search_box.ask(typed(word))
     assert answer.pages, f"{word!r} found nothing"
     assert "encontrado" in answer.meta, answer.meta  # the pt-BR interface
 

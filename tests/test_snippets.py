@@ -25,10 +25,10 @@ VARIANT_RUNS = [
         s,
         name,
         id=f"{s.snippet}:{name}",
-        marks=[pytest.mark.lab] if s.variants[name].lab else [],
+        marks=[pytest.mark.lab, pytest.mark.xdist_group("lab")] if run.lab else [],
     )
     for s in SCENARIOS
-    for name in s.variants
+    for name, run in s.variants.items()
 ]
 FILES = [pytest.param(s, id=s.snippet) for s in SCENARIOS]
 
