@@ -9,6 +9,7 @@ all measures of a page (``MEASURE``) and each test reads its part."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,6 +79,13 @@ def site_pages(site: Path) -> list[str]:
     return sorted("" if p == "." else p + "/" for p in pages)
 
 
+def built_pages(site: Path) -> Iterator[tuple[str, str]]:
+    """(path, HTML) of every page of the built site, the 404 page too."""
+    for path in site_pages(site):
+        yield path, (site / path / "index.html").read_text(encoding="utf-8")
+    yield "404.html", (site / "404.html").read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
@@ -129,9 +137,36 @@ def findings(measures: dict, key: str) -> dict[str, list]:
     }
 
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+# --------------------------------------------------------------------------
+# The built HTML.
+# --------------------------------------------------------------------------
+
+# Keyboard keys written as ++ctrl+f++: pymdownx.keys renders them as <kbd>;
+# without it the plus signs reach the reader.
+KEYS_SOURCE = re.compile(r"\+\+[\w-]+(?:\+[\w-]+)*\+\+")
+HIDDEN_TEXT = re.compile(r"<(script|style|pre|code)\b.*?</\1>", re.S)
 
 
+def visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", HIDDEN_TEXT.sub(" ", html))
+
+
+def test_keys_are_rendered_not_shown_as_written(built_site: Path) -> None:
+    left = {
+        path: KEYS_SOURCE.findall(visible_text(html))
+        for path, html in built_pages(built_site)
+    }
+    assert {path: keys for path, keys in left.items() if keys} == {}
+    assert any('class="keys"' in html for _, html in built_pages(built_site))
+
+
+# --------------------------------------------------------------------------
+# In the browser.
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(900)
 def test_copy_button_covers_no_code_text(measures: dict) -> None:
     assert sum(p["blocks"] for p in measures["phone"].values()) > 100
     assert findings(measures, "copyCovers") == {}
