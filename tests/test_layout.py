@@ -63,6 +63,16 @@ MEASURE = """() => {
       if (hit >= 0) { found.copyCovers.push(name(code)); break; }
     }
   });
+  // Table text cut off: a cell or the table's wrapper wider inside than out.
+  found.clipped = [];
+  document.querySelectorAll(".md-typeset table").forEach((table) => {
+    if (!shown(table)) return;
+    const wrap = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+    [wrap, ...table.querySelectorAll("th, td")].forEach((box) => {
+      if (box.scrollWidth > box.clientWidth + 1)
+        found.clipped.push(`${name(box)} (${box.scrollWidth} > ${box.clientWidth} px)`);
+    });
+  });
   return found;
 }"""
 
@@ -170,3 +180,9 @@ def test_keys_are_rendered_not_shown_as_written(built_site: Path) -> None:
 def test_copy_button_covers_no_code_text(measures: dict) -> None:
     assert sum(p["blocks"] for p in measures["phone"].values()) > 100
     assert findings(measures, "copyCovers") == {}
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(900)
+def test_no_table_text_is_cut_off(measures: dict) -> None:
+    assert findings(measures, "clipped") == {}
