@@ -73,6 +73,26 @@ MEASURE = """async () => {
         found.clipped.push(`${name(box)} (${box.scrollWidth} > ${box.clientWidth} px)`);
     });
   });
+  // Tables: shown as cards (one per row), prose squeezed into a narrow
+  // column of a table, code too small to read.
+  found.cards = [];
+  found.squeezed = [];
+  found.smallCode = [];
+  document.querySelectorAll(".md-typeset table").forEach((table) => {
+    if (!shown(table)) return;
+    const row = table.querySelector("tbody tr");
+    const cards = row !== null && getComputedStyle(row).display === "block";
+    if (cards) found.cards.push(name(table.querySelector("th, td")));
+    table.querySelectorAll("td").forEach((cell) => {
+      if (!cards && innerWidth < 600 && cell.textContent.trim().length > 40 &&
+          cell.clientWidth < 140)
+        found.squeezed.push(`${name(cell)} (${cell.clientWidth} px)`);
+    });
+    table.querySelectorAll("code").forEach((code) => {
+      const size = parseFloat(getComputedStyle(code).fontSize);
+      if (size < 12) found.smallCode.push(`${name(code)} (${size} px)`);
+    });
+  });
   // Tab labels out of the strip's sight, or cut inside it.
   found.hiddenTabs = [];
   document.querySelectorAll(".tabbed-labels").forEach((strip) => {
@@ -258,3 +278,29 @@ def test_every_scrolling_region_takes_the_keyboard(measures: dict) -> None:
     """Also in a tab chosen after the page loaded and in an opened section,
     where the region had no width when the page first looked."""
     assert findings(measures, "unreachable") == {}
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(900)
+def test_code_in_tables_is_at_least_12_px_on_a_phone(measures: dict) -> None:
+    assert findings({"phone": measures["phone"]}, "smallCode") == {}
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(900)
+def test_no_table_squeezes_a_sentence_into_a_narrow_column(measures: dict) -> None:
+    """On a phone: a sentence in a column under 140 px reads a word a line."""
+    assert findings(measures, "squeezed") == {}
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(900)
+def test_tables_become_cards_only_on_a_phone_and_only_when_needed(
+    measures: dict,
+) -> None:
+    """A lookup table that fits (the exit codes) stays a table on a phone;
+    the reference's parameter tables, too narrow for their text, become cards."""
+    cards = findings(measures, "cards")
+    assert {page: c for page, c in cards.items() if "desktop" in page} == {}
+    assert "phone diagnostico/comando/" not in cards
+    assert len(measures["phone"]["referencia/"]["cards"]) >= 2
