@@ -93,6 +93,21 @@ MEASURE = """async () => {
       if (size < 12) found.smallCode.push(`${name(code)} (${size} px)`);
     });
   });
+  // A diagram wider than the screen says so: a shadow at the edge where it
+  // goes on (a gradient painted over the scrolling box) and a line of text.
+  found.diagramCue = [];
+  found.wideDiagrams = 0;
+  document.querySelectorAll("figure.diagrama").forEach((figure) => {
+    if (!shown(figure) || figure.scrollWidth <= figure.clientWidth + 1) return;
+    found.wideDiagrams++;
+    const style = getComputedStyle(figure);
+    const caption = figure.querySelector("figcaption");
+    const hint = caption ? getComputedStyle(caption, "::after").content : "none";
+    if (!/gradient/.test(style.backgroundImage) ||
+        !/scroll/.test(style.backgroundAttachment) || !/\\w/.test(hint) ||
+        figure.scrollLeft !== 0)
+      found.diagramCue.push(name(figure));
+  });
   // Tab labels out of the strip's sight, or cut inside it.
   found.hiddenTabs = [];
   document.querySelectorAll(".tabbed-labels").forEach((strip) => {
@@ -304,3 +319,10 @@ def test_tables_become_cards_only_on_a_phone_and_only_when_needed(
     assert {page: c for page, c in cards.items() if "desktop" in page} == {}
     assert "phone diagnostico/comando/" not in cards
     assert len(measures["phone"]["referencia/"]["cards"]) >= 2
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(900)
+def test_a_diagram_wider_than_the_screen_shows_that_it_goes_on(measures: dict) -> None:
+    assert measures["phone"]["diagnostico/"]["wideDiagrams"] == 1
+    assert findings(measures, "diagramCue") == {}
