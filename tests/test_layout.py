@@ -8,6 +8,7 @@ all measures of a page (``MEASURE``) and each test reads its part."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site import CHROMIUM, CHROMIUM_ARGS
+from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS
 
 WIDTHS = {"phone": 375, "desktop": 1280}
 
@@ -255,6 +256,27 @@ def test_command_listing_is_plain_text(built_site: Path) -> None:
     assert 'download="diagnostico.py"' in listing
     assert listing.count("\n") > 400, "the whole file is still shown"
     assert re.findall(r'<span class="(?!filename)[^"]*"', listing) == []
+
+
+DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)"')
+
+
+def test_every_description_fits_a_search_result(built_site: Path) -> None:
+    """At most 160 characters (what search results show), read from the built
+    <head>: a straight quote in front matter would cut the tag short."""
+    descriptions = {
+        path: html.unescape(DESCRIPTION.search(page)[1])
+        for path, page in built_pages(built_site)
+    }
+    assert {p: len(d) for p, d in descriptions.items() if len(d) > 160} == {}
+    sources = [p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")]
+    fronts = [s.split("---", 2)[1] for s in sources if s.startswith("---")]
+    assert [f for f in fronts if re.search(r'description:.*"', f)] == []
+
+
+def test_not_found_page_leads_to_the_message_index(built_site: Path) -> None:
+    page = (built_site / "404.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="[^"]*/mensagens/">', page)
 
 
 # --------------------------------------------------------------------------
