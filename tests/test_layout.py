@@ -348,3 +348,62 @@ def test_tables_become_cards_only_on_a_phone_and_only_when_needed(
 def test_a_diagram_wider_than_the_screen_shows_that_it_goes_on(measures: dict) -> None:
     assert measures["phone"]["diagnostico/"]["wideDiagrams"] == 1
     assert findings(measures, "diagramCue") == {}
+
+
+# The contrast of the first section title in the phone's drawer, opened,
+# in each palette (WCAG's formula, the colours composed over their layers).
+DRAWER_CONTRAST = """async () => {
+  const parse = (c) => {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  };
+  const over = (top, under) =>
+    [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat(1);
+  const lum = (c) => {
+    const [r, g, b] = c.slice(0, 3).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] === 1) break;
+    }
+    let base = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) base = over(layer, base);
+    return base;
+  };
+  const out = {};
+  for (const scheme of ["default", "slate"]) {
+    document.body.setAttribute("data-md-color-scheme", scheme);
+    const drawer = document.getElementById("__drawer");
+    drawer.checked = true;
+    await new Promise((r) => setTimeout(r, 400));
+    const toggle = document.querySelector("input.md-nav__toggle[id^='__nav_']");
+    toggle.checked = true;
+    await new Promise((r) => setTimeout(r, 400));
+    const title = toggle.parentElement.querySelector(".md-nav .md-nav__title");
+    const bg = background(title);
+    const fg = over(parse(getComputedStyle(title).color), bg);
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    out[scheme] = Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100;
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_drawer_section_title_has_enough_contrast(
+    chromium: object, site_url: str
+) -> None:
+    tab = open_tab(chromium, WIDTHS["phone"])
+    tab.goto(site_url)
+    ratios = tab.evaluate(DRAWER_CONTRAST)
+    tab.context.close()
+    assert {scheme: r for scheme, r in ratios.items() if r < 4.5} == {}
