@@ -97,8 +97,7 @@ def test_head_is_well_formed_with_description_title_and_canonical(
         assert value, key
     assert head.meta("og:description") == [description]
     assert head.meta("og:url") == [SITE_URL + path]
-    [icon] = head.links("icon")
-    assert icon.endswith("assets/icone.svg")
+    assert head.links("icon")[0].endswith("assets/icone.svg"), "the SVG first"
     image = head.meta("og:image")[0]
     assert image.startswith(SITE_URL)
     assert (built_site / image.removeprefix(SITE_URL)).is_file()
@@ -121,3 +120,24 @@ def test_not_found_page_speaks_portuguese(built_site: Path) -> None:
     assert "Not found" not in html
     for page in ("armadilhas/", "diagnostico/", "referencia/"):
         assert f'href="{SITE_PREFIX}{page}"' in html, page
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+@pytest.mark.parametrize("path", ["", "servicos/postgresql/"])
+def test_pages_offer_png_icons(built_site: Path, path: str) -> None:
+    """Beside the SVG: a 32 px PNG icon (browsers without SVG favicons) and the
+    180 px apple-touch-icon (phones' home screens), drawn by scripts/icons.py."""
+    head = parse(built_site, path)
+    pngs = {
+        a["rel"]: a["href"]
+        for t, a in head.tags
+        if t == "link" and (a.get("href") or "").endswith(".png")
+    }
+    page = built_site / path
+    sizes = {rel: png_size((page / href).resolve()) for rel, href in pngs.items()}
+    assert sizes == {"icon": (32, 32), "apple-touch-icon": (180, 180)}
