@@ -714,9 +714,7 @@ def specials(work: Path) -> list[dict]:
         sub.mkdir()
         with refused(port):
             text = ssh_tunnel(sub, port)
-        rows.append(
-            entry("ssh -L", ssh, text, "tunel-ssh", None, None, TUNNEL_PAGE)
-        )
+        rows.append(entry("ssh -L", ssh, text, "tunel-ssh", None, None, TUNNEL_PAGE))
     version = subprocess.run(
         [str(TOOLS_DIR / "sv" / "bin" / "supervisorctl"), "version"],
         capture_output=True,

@@ -107,9 +107,7 @@ OVERRIDES: dict[str, dict[str, object]] = {
     "servicos/smtplib_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
     "servicos/django_send_mail.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
     "servicos/xmlrpc_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
-    "servicos/multiprocessing_manager.py:mensagem": {
-        "pagina": KIND_PAGES["recusada"]
-    },
+    "servicos/multiprocessing_manager.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
     "servicos/pymemcache_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
     # asyncio's own "Connect call failed": the library is not in the text.
     "servicos/websockets_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
@@ -131,9 +129,7 @@ OVERRIDES: dict[str, dict[str, object]] = {
         "porta": 3306,
     },
     # libpq names itself: the PostgreSQL page answers the ::1 refusal.
-    "servicos/django_compose.py:so_ipv4_outro_erro": {
-        "pagina": "servicos/postgresql/"
-    },
+    "servicos/django_compose.py:so_ipv4_outro_erro": {"pagina": "servicos/postgresql/"},
     # Three clients in one output; the first, requests, reports the refusal of
     # localhost:8081 (its fallback to 127.0.0.1), the other two errno 99.
     "servicos/errno99_ipv6_desativado.py:lab_ipv6_desativado": {
