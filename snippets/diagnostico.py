@@ -564,13 +564,14 @@ MESSAGE_TABLE: dict = {
         ],
         # Formas sem a palavra, por último (cedem a qualquer parecida): o `curl`
         # (erro 7), o Docker, o `botocore` e o gRPC dizem só que não conectaram;
-        # o pika levanta AMQPConnectionError sem texto; o kafka-python e o
-        # cliente do Ollama, só que nenhum servidor atendeu.
+        # o pika levanta AMQPConnectionError sem texto; o kafka-python e os
+        # clientes do Ollama e do Chroma, só que nenhum servidor atendeu.
         [
             r"Couldn't connect to server|Cannot connect to the Docker daemon|"
             r"AMQPConnectionError|Could not connect to the endpoint URL|"
             r"failed to connect to all addresses|no live upstreams|"
-            r"NoBrokersAvailable|Failed to connect to Ollama",
+            r"NoBrokersAvailable|Failed to connect to Ollama|"
+            r"Could not connect to a Chroma server",
             "recusada",
         ],
     ],
@@ -948,6 +949,11 @@ MESSAGE_TABLE: dict = {
             ["host", "porta"],
         ],
         [r"dial tcp ([\w.-]+|\[[0-9a-f:]+\]):(\d+)", ["host", "porta"]],
+        # A chamada com host e porta literais que o traceback mostra.
+        [
+            r"\bconnect\(\s*[\"']([\w.:-]+)[\"']\s*,\s*(\d{1,5})\s*[,)]",
+            ["host", "porta"],
+        ],
         # host:porta solto; um arquivo de código (socket.py:836) não é host.
         [
             r"(?:^|[\s(\['\"=@,])((?:\d{1,3}\.){3}\d{1,3}|"
