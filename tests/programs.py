@@ -1,7 +1,7 @@
 """Transcripts of other programs around a Python app, run in the network lab.
 
 A transcript is a short console session (``docs/programas/``): the commands a
-reader types, run for real in a lab setup (``tests/lab.py``) with the real
+reader types, run for real in a lab setup (``tests/lab_programs.py``) with the real
 program (nginx, HAProxy, OpenSSH, socat, Vite, supervisord) in front of or
 around a Python client from ``snippets/programas/``. Its output is recorded in
 ``snippets/saidas/lab/programas/<name>.txt`` and shown on the page, next to
@@ -9,7 +9,8 @@ the sentences it proves (``<!-- prova-lab: name -->``).
 
 What changes from run to run (dates, times, process ids, milliseconds) is
 replaced by a fixed placeholder before recording; ``PLACEHOLDERS`` lists each
-replacement, and the pages say so.
+replacement, and the pages say so. The setups are in ``tests/lab_programs.py``;
+importing it (here, for its addresses) adds them to ``lab.SETUPS``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 from dataclasses import dataclass
 
 from tests import lab
+from tests.lab_programs import CONTAINER, SSH_SERVER
 from tests.site import SNIPPETS
 
 OUTPUTS = SNIPPETS / "saidas" / "lab" / "programas"
@@ -135,7 +137,7 @@ VITE_LOG = "/run/vite.log"
 SUPERVISORCTL = "supervisorctl -c snippets/programas/supervisord.conf status"
 SUPERVISOR_SOCKET = "/var/run/supervisor.sock"
 VITE_ERROR = sh(f"grep -A2 'proxy error' {VITE_LOG}", (VITE_LOG, "proxy error"))
-SSH_L = f"ssh -N -L 5432:127.0.0.1:5432 root@{lab.SSH_SERVER}"
+SSH_L = f"ssh -N -L 5432:127.0.0.1:5432 root@{SSH_SERVER}"
 
 TRANSCRIPTS: dict[str, Transcript] = {
     # ---- proxy-reverso.md ------------------------------------------------
@@ -308,7 +310,7 @@ TRANSCRIPTS: dict[str, Transcript] = {
             py("programas/cliente_tcp.py 127.0.0.1 5432"),
         ),
         (
-            f"ssh: connect to host {lab.SSH_SERVER} port 22: Connection refused",
+            f"ssh: connect to host {SSH_SERVER} port 22: Connection refused",
             "Recusada: ConnectionRefusedError.",
         ),
         needs=("ssh",),
@@ -432,7 +434,7 @@ TRANSCRIPTS: dict[str, Transcript] = {
             "Sem resposta: RemoteDisconnected",
             f"curl: (7) Failed to connect to {lab.GATEWAY} port 8000",
             "curl: (52) Empty reply from server",
-            f"AF=2 {lab.CONTAINER}:8000, 16): Connection refused",
+            f"AF=2 {CONTAINER}:8000, 16): Connection refused",
         ),
         needs=("socat", "curl"),
     ),
