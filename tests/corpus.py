@@ -1,11 +1,13 @@
 """The message reader's corpus: what the page and ``--mensagem`` must read right.
 
-Two sources:
+Three sources:
 
 - every recorded output of the site (the ``#>`` comments of each snippet and
   ``snippets/saidas/``), with its expectation derived from the scenario table
   (the situation behind each documented port) and from the command's lab runs:
   a new scenario adds entries here without a new file;
+- the lab transcripts of the other programs (``docs/programas/``), read as a
+  reader would paste them, with what each says in ``PROGRAM_READINGS``;
 - real messages in ``tests/data/``: ``capturadas.json``, written by
   ``scripts/capture_messages.py`` from real clients against a refused
   loopback port, and ``citadas.json``, quoted from public threads, each with
