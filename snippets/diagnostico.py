@@ -596,7 +596,7 @@ MESSAGE_TABLE: dict = {
                 r"Error occurred while trying to proxy|http proxy error|"
                 r"\[HPM\]|Could not proxy request|proxy error:"
             ],
-            "passos": [*PROCURAR_PORTA, r"curl -v http://127.0.0.1:{porta}/"],
+            "passos": [*PROCURAR_PORTA, r"curl --noproxy '*' -v http://127.0.0.1:{porta}/"],
         },
         "upstream": {
             "nome": "A aplicação atrás de um proxy reverso (o upstream)",
@@ -612,7 +612,7 @@ MESSAGE_TABLE: dict = {
                 r"AH0095[67]|no live upstreams|Layer4 connection problem|"
                 r"has no server available"
             ],
-            "passos": [*PROCURAR_PORTA, r"curl -v http://{host}:{porta}/"],
+            "passos": [*PROCURAR_PORTA, r"curl --noproxy '*' -v http://{host}:{porta}/"],
         },
         "tunel-ssh": {
             "nome": "A outra ponta de um túnel SSH",

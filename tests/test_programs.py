@@ -31,6 +31,7 @@ def require_programs(transcript: Transcript) -> None:
     pytest.skip(reason)
 
 
+@pytest.mark.lab
 @pytest.mark.parametrize("name", TRANSCRIPTS)
 def test_transcript(name: str, request: pytest.FixtureRequest) -> None:
     lab.require()
