@@ -32,6 +32,10 @@ TARGET = ROOT / "tests" / "data" / "capturadas.json"
 PY = sys.executable
 GENERIC = "armadilhas/nada-escutando/"
 IPV6_PAGE = "armadilhas/localhost-ipv6/"
+# The pages of the programs whose own text names them.
+PROXY_PAGE = "programas/proxy-reverso/"
+TUNNEL_PAGE = "programas/tunel-ssh/"
+DEV_SERVER_PAGE = "programas/node-dev-server/"
 HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -110,6 +114,7 @@ TOOLS = [
         """),
         port_shown=False,
         shown={h: None for h in HOSTS},
+        page="servicos/rpc/",
     ),
     Tool(
         "smtplib",
@@ -166,6 +171,7 @@ TOOLS = [
         port=50000,
         port_shown=False,
         shown={h: None for h in HOSTS},
+        page="servicos/rpc/",
         hosts=HOSTS[:2],
     ),
     Tool(
@@ -359,6 +365,7 @@ TOOLS = [
         "ssh -V",
         argv=("ssh", "-p", "{port}", "-o", "BatchMode=yes", "{host}"),
         port=2222,
+        page=TUNNEL_PAGE,
     ),
     Tool(
         "socat",
@@ -702,13 +709,13 @@ def specials(work: Path) -> list[dict]:
         sub.mkdir()
         with refused(8000):
             text = nginx_upstream(sub, upstream)
-        rows.append(entry("nginx", nginx, text, "upstream", host, 8000, GENERIC))
+        rows.append(entry("nginx", nginx, text, "upstream", host, 8000, PROXY_PAGE))
     for port in (5432, 8000):
         sub = work / f"ssh-{port}"
         sub.mkdir()
         with refused(port):
             text = ssh_tunnel(sub, port)
-        rows.append(entry("ssh -L", ssh, text, "tunel-ssh", None, None, GENERIC))
+        rows.append(entry("ssh -L", ssh, text, "tunel-ssh", None, None, TUNNEL_PAGE))
     version = subprocess.run(
         [str(TOOLS_DIR / "sv" / "bin" / "supervisorctl"), "version"],
         capture_output=True,
@@ -724,7 +731,7 @@ def specials(work: Path) -> list[dict]:
             "socket-unix",
             None,
             None,
-            GENERIC,
+            "programas/supervisor/",
             caminho=str(sub / "supervisor.sock"),
         )
     )
@@ -741,7 +748,7 @@ def specials(work: Path) -> list[dict]:
             "socket-unix",
             None,
             None,
-            GENERIC,
+            "servicos/unix/",
             caminho=str(sub / "docker.sock"),
         )
     )
@@ -776,7 +783,7 @@ def specials(work: Path) -> list[dict]:
                     "servidor-dev-node",
                     host,
                     8000,
-                    IPV6_PAGE,
+                    DEV_SERVER_PAGE,
                 )
             )
     return rows

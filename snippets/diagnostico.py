@@ -546,7 +546,7 @@ MESSAGE_TABLE: dict = {
             r"nodename nor servname|EAI_NONAME|Errno\]? ?-[235]\b|Errno\]? ?11001\b|"
             r"Temporary failure in name resolution|could not translate host name|"
             r"Could not resolve host|no such host|Name does not resolve|"
-            r"Unknown (?:MySQL|MariaDB) server host|gaierror|ENOTFOUND|"
+            r"Unknown (?:MySQL|MariaDB) server host|gaierror|\bENOTFOUND\b|"
             r"ClientConnectorDNSError|n.o resolvido",
             "nome-nao-resolvido",
         ],
@@ -564,11 +564,14 @@ MESSAGE_TABLE: dict = {
         ],
         # Formas sem a palavra, por último (cedem a qualquer parecida): o `curl`
         # (erro 7), o Docker, o `botocore` e o gRPC dizem só que não conectaram;
-        # o pika levanta AMQPConnectionError sem texto.
+        # o pika levanta AMQPConnectionError sem texto; o kafka-python e os
+        # clientes do Ollama e do Chroma, só que nenhum servidor atendeu.
         [
             r"Couldn't connect to server|Cannot connect to the Docker daemon|"
             r"AMQPConnectionError|Could not connect to the endpoint URL|"
-            r"failed to connect to all addresses|no live upstreams",
+            r"failed to connect to all addresses|no live upstreams|"
+            r"NoBrokersAvailable|Failed to connect to Ollama|"
+            r"Could not connect to a Chroma server",
             "recusada",
         ],
     ],
@@ -588,14 +591,14 @@ MESSAGE_TABLE: dict = {
                 "serviço escuta só em 127.0.0.1. Aponte o proxy para "
                 "http://127.0.0.1:{porta} ou faça o serviço escutar em ::1 também."
             ),
-            "pagina": "armadilhas/localhost-ipv6/#como-resolver",
+            "pagina": "programas/node-dev-server/#localhost-ipv6-como-resolver",
             "sinais": [
                 r"Error occurred while trying to proxy|http proxy error|"
                 r"\[HPM\]|Could not proxy request|proxy error:"
             ],
             "passos": [
                 *PROCURAR_PORTA,
-                r"curl -v --noproxy '*' http://127.0.0.1:{porta}/",
+                r"curl --noproxy '*' -v http://127.0.0.1:{porta}/",
             ],
         },
         "upstream": {
@@ -606,14 +609,15 @@ MESSAGE_TABLE: dict = {
                 "aplicação, ou corrija o endereço do upstream na configuração "
                 "do proxy."
             ),
-            "pagina": NADA_ESCUTANDO,
+            "pagina": "programas/proxy-reverso/#nginx-como-resolver",
             "sinais": [
                 r"upstream|502 Bad Gateway|reverse_?proxy|proxy_pass|"
-                r"AH0095[67]|no live upstreams"
+                r"AH0095[67]|no live upstreams|Layer4 connection problem|"
+                r"has no server available"
             ],
             "passos": [
                 *PROCURAR_PORTA,
-                r"curl -v --noproxy '*' http://{host}:{porta}/",
+                r"curl --noproxy '*' -v http://{host}:{porta}/",
             ],
         },
         "tunel-ssh": {
@@ -623,7 +627,7 @@ MESSAGE_TABLE: dict = {
                 "destino do -L e foi recusado lá. O endereço do -L é lido pelo "
                 "servidor SSH, não pela sua máquina."
             ),
-            "pagina": NADA_ESCUTANDO,
+            "pagina": "programas/tunel-ssh/#porta-remota-fechada-como-resolver",
             "sinais": [r"channel \d+: open failed|connect_to \S+ port \d+: failed"],
             "passos": [r"ssh SERVIDOR ss -ltnp sport = :{porta}"],
         },
@@ -634,7 +638,7 @@ MESSAGE_TABLE: dict = {
                 "a aplicação do contêiner não subiu, escuta em outra porta, ou "
                 "só em outra interface."
             ),
-            "pagina": "armadilhas/conteineres/#servidor-no-conteiner",
+            "pagina": "programas/kubectl/#como-resolver",
             "sinais": [
                 r"error forwarding port|portforward\.go|port-forward|"
                 r"unable to do port forwarding"
@@ -652,7 +656,7 @@ MESSAGE_TABLE: dict = {
                 "serviço (supervisord, Docker, PHP-FPM, um gerenciador de "
                 "processos) parou e deixou o arquivo para trás, ou não subiu."
             ),
-            "pagina": NADA_ESCUTANDO,
+            "pagina": "servicos/unix/#socket-orfao-como-resolver",
             "sinais": [r"unix://|/[\w./@-]+\.sock(?:et)?\b|AF_UNIX"],
             "passos": [r"ls -l {caminho}", r"ss -lxp | grep {caminho}"],
         },
@@ -671,13 +675,160 @@ MESSAGE_TABLE: dict = {
             "passos": [r"env | grep -i _proxy", TESTAR],
         },
     },
-    # Bibliotecas e programas que a mensagem nomeia, em ordem.
+    # Bibliotecas e programas que a mensagem nomeia, em ordem. Um programa
+    # com "quem" responde no lugar da página geral desse "quem".
     "bibliotecas": [
+        {
+            "id": "nginx-socket-unix",
+            "nome": "nginx com o socket Unix do gunicorn",
+            "quem": "upstream",
+            "pagina": "programas/proxy-reverso/#socket-unix-como-resolver",
+            "sinais": [r"connect\(\) to unix:"],
+        },
+        {
+            "id": "haproxy",
+            "nome": "HAProxy",
+            "quem": "upstream",
+            "pagina": "programas/proxy-reverso/#haproxy-como-resolver",
+            "sinais": [r"haproxy|Layer4 connection problem|has no server available"],
+        },
+        {
+            "id": "apache",
+            "nome": "Apache (mod_proxy)",
+            "quem": "upstream",
+            "pagina": "programas/proxy-reverso/#apache-como-resolver",
+            "sinais": [r"AH0095[67]|AH01114|apache|httpd"],
+        },
+        {
+            "id": "caddy",
+            "nome": "Caddy",
+            "quem": "upstream",
+            "pagina": "programas/proxy-reverso/#caddy-como-resolver",
+            "sinais": [r"caddy|reverse_?proxy\.|\"msg\":\"dial tcp"],
+        },
+        {
+            "id": "supervisor",
+            "nome": "supervisord / supervisorctl",
+            "quem": "socket-unix",
+            "pagina": "programas/supervisor/#refused-connection-como-resolver",
+            "sinais": [r"supervisor"],
+        },
+        {
+            "id": "ssh",
+            "nome": "O cliente ssh",
+            "pagina": "programas/tunel-ssh/#sshd-fora-do-ar-como-resolver",
+            "sinais": [r"ssh: connect to host"],
+        },
         {
             "id": "selenium",
             "nome": "Selenium (o driver do navegador)",
             "pagina": "servicos/selenium/#como-resolver",
-            "sinais": [r"selenium|/session/[0-9a-f]"],
+            "sinais": [r"selenium|/session/[0-9a-f]|with url: /session\b"],
+        },
+        {
+            "id": "docker",
+            "nome": "SDK do Docker (docker-py)",
+            "pagina": "servicos/unix/#docker-sdk-como-resolver",
+            "sinais": [r"docker\.errors|DockerException|fetching server API version"],
+        },
+        {
+            "id": "grpc",
+            "nome": "gRPC (grpcio)",
+            "pagina": "servicos/rpc/#grpc-como-resolver",
+            "sinais": [
+                r"grpc\._channel|_InactiveRpcError|StatusCode\.UNAVAILABLE|"
+                r"failed to connect to all addresses"
+            ],
+        },
+        {
+            "id": "xmlrpc",
+            "nome": "xmlrpc.client",
+            "pagina": "servicos/rpc/#xmlrpc-como-resolver",
+            "sinais": [r"xmlrpc"],
+        },
+        {
+            "id": "multiprocessing",
+            "nome": "Gerenciadores do multiprocessing",
+            "pagina": "servicos/rpc/#multiprocessing-como-resolver",
+            "sinais": [r"multiprocessing[./\\]"],
+        },
+        {
+            "id": "websockets",
+            "nome": "websockets",
+            "pagina": "servicos/rpc/#websockets-como-resolver",
+            "sinais": [r"websockets[./\\]"],
+        },
+        {
+            "id": "elasticsearch",
+            "nome": "Elasticsearch (elasticsearch-py)",
+            "pagina": "servicos/busca/#elasticsearch-como-resolver",
+            "sinais": [r"elastic_transport|elasticsearch"],
+        },
+        {
+            "id": "opensearch",
+            "nome": "OpenSearch (opensearch-py)",
+            "pagina": "servicos/busca/#opensearch-como-resolver",
+            "sinais": [r"opensearch"],
+        },
+        {
+            "id": "qdrant",
+            "nome": "Qdrant (qdrant-client)",
+            "pagina": "servicos/busca/#qdrant-como-resolver",
+            "sinais": [r"qdrant"],
+        },
+        {
+            "id": "boto3",
+            "nome": "boto3 / botocore",
+            "pagina": "servicos/nuvem-e-ia/#boto3-como-resolver",
+            "sinais": [r"botocore|boto3|EndpointConnectionError"],
+        },
+        {
+            "id": "ollama",
+            "nome": "Cliente Python do Ollama",
+            "pagina": "servicos/nuvem-e-ia/#ollama-como-resolver",
+            "sinais": [r"ollama"],
+        },
+        {
+            "id": "kafka",
+            "nome": "Kafka (kafka-python)",
+            "pagina": "servicos/kafka-memcached/#kafka-como-resolver",
+            "sinais": [r"kafka|NoBrokersAvailable"],
+        },
+        {
+            "id": "memcached",
+            "nome": "Memcached (pymemcache)",
+            "pagina": "servicos/kafka-memcached/#memcached-como-resolver",
+            "sinais": [r"pymemcache|memcached"],
+        },
+        {
+            "id": "asyncpg",
+            "nome": "asyncpg",
+            "pagina": "servicos/outros-bancos/#asyncpg-como-resolver",
+            "sinais": [r"asyncpg"],
+        },
+        {
+            "id": "neo4j",
+            "nome": "Neo4j",
+            "pagina": "servicos/outros-bancos/#neo4j-como-resolver",
+            "sinais": [r"neo4j|bolt://"],
+        },
+        {
+            "id": "cassandra",
+            "nome": "Cassandra (cassandra-driver)",
+            "pagina": "servicos/outros-bancos/#cassandra-como-resolver",
+            "sinais": [r"cassandra|NoHostAvailable"],
+        },
+        {
+            "id": "sqlserver",
+            "nome": "SQL Server (pyodbc)",
+            "pagina": "servicos/outros-bancos/#sqlserver-como-resolver",
+            "sinais": [r"pyodbc|TCP Provider|ODBC Driver \d+ for SQL Server"],
+        },
+        {
+            "id": "paramiko",
+            "nome": "SSH (paramiko)",
+            "pagina": "servicos/ssh/#como-resolver",
+            "sinais": [r"paramiko|NoValidConnectionsError"],
         },
         {
             "id": "celery",
@@ -698,7 +849,7 @@ MESSAGE_TABLE: dict = {
             "sinais": [
                 # `psyco[p]g`: a suíte reconhece um cliente em C pelo nome inteiro.
                 r"psyco[p]g|Is the server running|could not connect to server|"
-                r"connection to server at|postgres|postmaster|psql|asyncpg|libpq"
+                r"connection to server at|postgres|postmaster|psql|libpq"
             ],
             "passos": [r"pg_isready -h {host} -p {porta}"],
         },
@@ -804,6 +955,11 @@ MESSAGE_TABLE: dict = {
             ["host", "porta"],
         ],
         [r"dial tcp ([\w.-]+|\[[0-9a-f:]+\]):(\d+)", ["host", "porta"]],
+        # A chamada com host e porta literais que o traceback mostra.
+        [
+            r"\bconnect\(\s*[\"']([\w.:-]+)[\"']\s*,\s*(\d{1,5})\s*[,)]",
+            ["host", "porta"],
+        ],
         # host:porta solto; um arquivo de código (socket.py:836) não é host.
         [
             r"(?:^|[\s(\['\"=@,])((?:\d{1,3}\.){3}\d{1,3}|"
@@ -814,6 +970,8 @@ MESSAGE_TABLE: dict = {
         ],
         [r"\bhost[= ]'?([\w.:-]+)'?[ ,]+port[= ]'?(\d+)", ["host", "porta"]],
         [r"\bon '([^']+)'", ["host"]],
+        # Um link de documentação na mensagem não é o endereço que falhou.
+        [r"(?:visit:?|accessible\.) https?://", []],
         [r"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?([\w.-]+)", ["host"]],
         [r"\bport[a]? (\d+)\b", ["porta"]],
     ],
@@ -965,7 +1123,8 @@ def read_message(text: str) -> Reading:
     values["caminho"] = where.get("caminho")
     refusal = kind_id in (None, "recusada")
     if who_id != "programa" and refusal:
-        page, steps = who["pagina"], who["passos"]
+        named = library if library and library.get("quem") == who_id else who
+        page, steps = named["pagina"], who["passos"]
     elif kind_id is None:
         page, steps = kind["pagina"], kind["passos"]
     elif refusal and address and "pagina" in address:

@@ -1,11 +1,13 @@
 """The message reader's corpus: what the page and ``--mensagem`` must read right.
 
-Two sources:
+Three sources:
 
 - every recorded output of the site (the ``#>`` comments of each snippet and
   ``snippets/saidas/``), with its expectation derived from the scenario table
   (the situation behind each documented port) and from the command's lab runs:
   a new scenario adds entries here without a new file;
+- the lab transcripts of the other programs (``docs/programas/``), read as a
+  reader would paste them, with what each says in ``PROGRAM_READINGS``;
 - real messages in ``tests/data/``: ``capturadas.json``, written by
   ``scripts/capture_messages.py`` from real clients against a refused
   loopback port, and ``citadas.json``, quoted from public threads, each with
@@ -23,7 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests import lab
+from tests import lab, programs
 from tests.scenarios import OUTPUTS, SCENARIOS, Run, Scenario
 from tests.site import DOCS, includes
 from tests.test_diagnostico import LAB_OUTPUTS, LAB_RUNS
@@ -54,6 +56,8 @@ SITUATION_KIND = {
     "v4_only": "recusada",
     "backlog_full": "tempo-esgotado",
     "reset": "conexao-derrubada",
+    "refused_50051": "recusada",  # grpcio's core connects past the port mapping
+    "v4_closes_5432": "recusada",  # ::1 refuses, 127.0.0.1 closes: libpq lists both
 }
 # The diagnosis command's overall results, as the reader names them.
 RESULT_KIND = {
@@ -104,6 +108,38 @@ OVERRIDES: dict[str, dict[str, object]] = {
     # The message names no library: only the generic path can be given.
     "servicos/smtplib_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
     "servicos/django_send_mail.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
+    "servicos/xmlrpc_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
+    "servicos/multiprocessing_manager.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
+    "servicos/pymemcache_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
+    # asyncio's own "Connect call failed": the library is not in the text.
+    "servicos/websockets_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
+    "servicos/asyncpg_recusa.py:mensagem": {"pagina": KIND_PAGES["recusada"]},
+    # AF_UNIX refusals have no port in the scenario table, yet they are
+    # refusals (ECONNREFUSED on a socket file nobody accepts on). Python's
+    # error names no path, so the bare one gets the generic path; the Docker
+    # SDK names itself, so its section answers.
+    "servicos/unix_socket_orfao.py:mensagem": {"tipo": "recusada"},
+    "servicos/docker_socket_orfao.py:mensagem": {
+        "tipo": "recusada",
+        "pagina": "servicos/unix/",
+    },
+    # A live driver answers that the session is gone: no connection failed.
+    "servicos/selenium_apos_quit.py:sessao_encerrada": {"tipo": None},
+    # Lab runs have no port table; the text names the address that refused.
+    "servicos/mysql_connector_recusa.py:extensao_c": {
+        "host": "127.0.0.1",
+        "porta": 3306,
+    },
+    # libpq names itself: the PostgreSQL page answers the ::1 refusal.
+    "servicos/django_compose.py:so_ipv4_outro_erro": {"pagina": "servicos/postgresql/"},
+    # Three clients in one output; the first, requests, reports the refusal of
+    # localhost:8081 (its fallback to 127.0.0.1), the other two errno 99.
+    "servicos/errno99_ipv6_desativado.py:lab_ipv6_desativado": {
+        "tipo": "recusada",
+        "host": "localhost",
+        "porta": 8081,
+        "pagina": PROXY_PAGE,
+    },
 }
 
 
@@ -120,6 +156,87 @@ class Entry:
     fonte: str = ""
     ferramenta: str = "site"
     versao: str = ""
+
+
+# What each lab transcript of docs/programas/ tells a reader who pastes the
+# programs' output (the "$ " lines are the commands the reader typed, not a
+# message), read from its setup in tests/lab.py. Where the text names the
+# program (who refused is not this program), the page that shows the
+# transcript answers; else the kind's page. A transcript missing here leaves
+# its recorded output out of the corpus, and the corpus test says which.
+UPSTREAM_8000 = {"tipo": "recusada", "quem": "upstream", "porta": 8000}
+NOTHING_FAILED: dict[str, object] = {"tipo": None}
+PROGRAM_READINGS: dict[str, dict[str, object]] = {
+    "nginx_upstream_refused": {**UPSTREAM_8000, "host": "127.0.0.1"},
+    "nginx_upstream_up": NOTHING_FAILED,
+    "nginx_app_in_container_on_loopback": {**UPSTREAM_8000, "host": "198.51.100.2"},
+    "nginx_gunicorn_socket_stale": {
+        "tipo": "recusada",
+        "quem": "upstream",
+        "caminho": "/run/gunicorn.sock",
+    },
+    # ENOENT on the socket file: no refusal, but nginx names its upstream.
+    "nginx_gunicorn_socket_missing": {
+        "quem": "upstream",
+        "caminho": "/run/gunicorn.sock",
+    },
+    "caddy_upstream_refused": {**UPSTREAM_8000, "host": "127.0.0.1"},
+    "apache_backend_refused": {**UPSTREAM_8000, "host": "127.0.0.1"},
+    # HAProxy's log names neither the backend's address nor its port.
+    "haproxy_backend_refused": {"tipo": "recusada", "quem": "upstream"},
+    # PgBouncer says its server connect "failed" and the client timed out in
+    # the queue: no word of a refusal reaches the text.
+    "pgbouncer_server_refused": {"host": "127.0.0.1", "porta": 6432},
+    "ssh_tunnel_remote_port_closed": {
+        "tipo": "recusada",
+        "quem": "tunel-ssh",
+        "host": "127.0.0.1",
+        "porta": 5432,
+    },
+    "ssh_tunnel_remote_port_open": NOTHING_FAILED,
+    "ssh_server_refused": {
+        "tipo": "recusada",
+        "host": "203.0.113.10",
+        "porta": 22,
+        "pagina": "programas/tunel-ssh/",
+    },
+    # socat stands in for kubectl in the lab: its log names no kubectl.
+    "port_forward_pod_port_closed": {
+        "tipo": "recusada",
+        "host": "127.0.0.1",
+        "porta": 8080,
+    },
+    "port_forward_pod_port_open": NOTHING_FAILED,
+    "vite_proxy_ipv6_refused": {
+        "tipo": "recusada",
+        "quem": "servidor-dev-node",
+        "host": "::1",
+        "porta": 8000,
+    },
+    "vite_proxy_api_down": {"tipo": "recusada", "quem": "servidor-dev-node"},
+    "vite_proxy_fixed": NOTHING_FAILED,
+    "vite_proxy_node20_tries_both": NOTHING_FAILED,
+    "supervisorctl_refused_connection": {
+        "tipo": "recusada",
+        "quem": "socket-unix",
+        "caminho": "/var/run/supervisor.sock",
+    },
+    # ENOENT: the socket file is missing; supervisorctl still names it.
+    "supervisorctl_no_such_file": {
+        "quem": "socket-unix",
+        "caminho": "/var/run/supervisor.sock",
+    },
+    "supervisorctl_running": NOTHING_FAILED,
+    # The service's own words: the refusal, with no address in the text.
+    "boot_before_database": {"tipo": "recusada"},
+    # Docker's proxy is socat in the lab; curl names the published address.
+    "docker_published_app_on_loopback": {
+        "tipo": "recusada",
+        "host": "198.51.100.1",
+        "porta": 8000,
+    },
+    "docker_published_app_on_all": NOTHING_FAILED,
+}
 
 
 def printed_comments(path: Path) -> str:
@@ -276,6 +393,30 @@ def site_entries() -> list[Entry]:
     return entries
 
 
+def program_entries() -> list[Entry]:
+    entries = []
+    for name in programs.TRANSCRIPTS:
+        path = programs.OUTPUTS / f"{name}.txt"
+        if name not in PROGRAM_READINGS or not path.exists():
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        text = "\n".join(line for line in lines if not line.startswith("$ "))
+        fields = {"tipo": None, "quem": "programa", "host": None, "porta": None}
+        fields.update(PROGRAM_READINGS[name])
+        if "pagina" not in fields:
+            shown = fields["quem"] != "programa" and showing_page(path)
+            fields["pagina"] = shown or KIND_PAGES[fields["tipo"]]  # type: ignore[index]
+        entries.append(
+            Entry(
+                id=f"site:programas:{name}",
+                text=text + "\n",
+                fonte=str(path.relative_to(OUTPUTS.parent)),
+                **fields,  # type: ignore[arg-type]
+            )
+        )
+    return entries
+
+
 def real_entries() -> list[Entry]:
     entries = []
     for source in ("capturadas.json", "citadas.json"):
@@ -303,4 +444,4 @@ def real_entries() -> list[Entry]:
     return entries
 
 
-CORPUS = site_entries() + real_entries()
+CORPUS = site_entries() + program_entries() + real_entries()

@@ -17,27 +17,8 @@ import pytest
 from scripts import catalogo
 from tests.site import DOCS
 
-# The pages on programs other than Python (reverse proxies, SSH tunnels...)
-# are written apart from this catalogue. Until each one exists, its row shows
-# the path instead of a link; these six, and only these, may be missing.
-PENDING = {
-    f"programas/{slug}.md"
-    for slug in (
-        "proxy-reverso",
-        "tunel-ssh",
-        "kubectl",
-        "node-dev-server",
-        "supervisor",
-        "systemd",
-    )
-}
 DATA = catalogo.load()
 SITUATIONS = DATA["situacoes"]
-# A pending page's row reads as a link once the page exists, as a path before.
-PENDING_ROW = re.compile(
-    r"\[[^\]]+\]\((?P<link>programas/[\w-]+\.md)[^)]*\)"
-    r"|`(?P<path>programas/[\w-]+\.md)` \(em preparo\)"
-)
 
 
 def test_there_are_enough_situations() -> None:
@@ -66,28 +47,15 @@ def anchors(page: Path) -> set[str]:
 def test_each_situation_points_to_a_page_that_answers(situation: dict) -> None:
     path, _, anchor = situation["pagina"].partition("#")
     page = DOCS / path
-    if not page.exists():
-        assert path in PENDING, f"{path} does not exist"
-        assert situation["origem"] == "outro", "only other programs' pages may wait"
-        return
+    assert page.is_file(), f"{path} does not exist"
     if anchor:
         assert anchor in anchors(page), f"{path} has no section #{anchor}"
-
-
-def test_only_the_six_program_pages_may_wait() -> None:
-    used = {s["pagina"].partition("#")[0] for s in SITUATIONS if s["origem"] == "outro"}
-    assert used == PENDING
-
-
-def normalized(text: str) -> str:
-    """The page with each pending row's reference reduced to its path."""
-    return PENDING_ROW.sub(lambda m: f"<{m['link'] or m['path']}>", text)
 
 
 def test_the_page_says_what_the_data_says() -> None:
     page = catalogo.PAGE.read_text(encoding="utf-8")
     expected = catalogo.render(DATA)
-    assert normalized(page) == normalized(expected), (
+    assert page == expected, (
         "docs/catalogo.md differs from tests/data/catalogo.yml; "
         "regenerate it with: python -m scripts.catalogo"
     )

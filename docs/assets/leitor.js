@@ -84,7 +84,9 @@
     var refusal = kindId === null || kindId === "recusada";
     var page, steps;
     if (whoId !== "programa" && refusal) {
-      page = who.pagina; steps = who.passos;
+      // Um programa que a mensagem nomeia responde no lugar do "quem" geral.
+      page = (library && library.quem === whoId ? library : who).pagina;
+      steps = who.passos;
     } else if (kindId === null) {
       page = kind.pagina; steps = kind.passos;
     } else if (refusal && address && address.pagina) {
