@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.site import DOCS
 
 WIDTHS = {"phone": 375, "desktop": 1280}
 

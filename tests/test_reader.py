@@ -19,9 +19,10 @@ from urllib.parse import parse_qs, urlsplit
 import diagnostico
 import pytest
 
+from tests.chromium import AXE, CHROMIUM, CHROMIUM_ARGS
 from tests.corpus import CORPUS, OUTPUTS, Entry, printed_comments
 from tests.scenarios import SCENARIOS
-from tests.site import CHROMIUM, CHROMIUM_ARGS, DOCS, ROOT, SNIPPETS
+from tests.site import DOCS, ROOT, SNIPPETS
 
 PROGRAM = SNIPPETS / "diagnostico.py"
 READER_PAGE = "diagnostico/leitor/"
@@ -471,7 +472,6 @@ def test_page_reads_typed_keys_and_offers_a_prefilled_issue(
     assert query["mensagem"] == [unplaced]
 
 
-AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = """async () => (await axe.run(document, {
   runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
     'wcag22aa']}, resultTypes: ['violations'],

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import scaffold
-from tests import spelling
+from scripts import scaffold, spelling
 from tests.site import ROOT, SNIPPETS
 
 COPIED = ["snippets", "tests", "scripts", "docs", "overrides", "mkdocs.yml"]
