@@ -39,8 +39,10 @@ from tests.site import DOCS, ROOT, SNIPPETS
 SYNONYMS = ROOT / "overrides" / "hooks" / "search_synonyms.yml"
 SHAPER = ROOT / "overrides" / "hooks" / "search_index.py"
 # What the first search fetches (gzip): 59 KiB before the program listings
-# left the index, about 47 KiB after.
-INDEX_GZIP_LIMIT = 50_000
+# left the index, about 47 KiB after; 85 KiB once the site's pages grew from
+# 36 to 60 (the programs' pages, the long tail). Fetched on the first search
+# only, it stays under what the first view of a page may weigh (100 KiB).
+INDEX_GZIP_LIMIT = 100_000
 TOP = 3
 # A query may wait for the site build, the browser's start and two tries.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
@@ -200,9 +202,6 @@ QUERIES = [
         f"{HOME} {DOC}",
         "accentless",
         "https://docs.python.org/pt-br/3/library/exceptions.html",
-        miss="'excecoes' is in titles (exemplos' 'várias exceções', armadilhas' "
-        "'exceções não tratadas', weighed as 1000 text words) and in the words "
-        "uso/ answers; 'embutidas' only in the home page's text",
     ),
     q(
         "hierarquia de excecoes",
@@ -538,7 +537,7 @@ QUERIES = [
     ),
     q(
         "*1 connect() failed (111: Connection refused) while connecting to upstream",
-        f"{IDLE} {READER}",
+        f"programas/proxy-reverso/ {IDLE} {READER}",
         "pasted",
         "https://github.com/alessandromr/medium-go-nginx-docker/issues/1 (nginx)",
         top=1,
@@ -566,10 +565,11 @@ QUERIES = [
         top=1,
     ),
     # A Node dev server proxying to localhost, which resolved to ::1: the
-    # IPv6 page answers it, and must win over the proxy sections.
+    # Node dev server's page (or the IPv6 page) answers it, and must win over
+    # the proxy sections.
     q(
         "[vite] http proxy error: Error: connect ECONNREFUSED ::1:8000",
-        f"{IDLE} {IPV6} {READER}",
+        f"programas/node-dev-server/ {IDLE} {IPV6} {READER}",
         "pasted",
         "https://github.com/netchampfaris/frappe-ui-starter/issues/5",
         top=1,
@@ -627,7 +627,7 @@ QUERIES = [
     ),
     q(
         "ssh: connect to host tools.mi.ur.de port 22: Connection refused",
-        "programas/tunel-ssh/",
+        f"programas/tunel-ssh/ {IDLE}",
         "pasted",
         "https://github.com/wpoa/open-access-media-importer/issues/80",
     ),

@@ -150,6 +150,18 @@ def program_listings(page: Path) -> set[str]:
     }
 
 
+def program_sources(docs: Path) -> set[str]:
+    """Every program of ``snippets/`` as the index would hold its whole listing:
+    a page may show one as plain text (a long listing without colours), and
+    it is still a listing, not an output."""
+    snippets = docs.parent / "snippets"
+    return {
+        _key(html.escape(path.read_text(encoding="utf-8")))
+        for path in snippets.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+
+
 def page_file(site: Path, location: str) -> Path:
     path = location.split("#")[0]
     return site / path / "index.html" if not path.endswith(".html") else site / path
@@ -206,6 +218,7 @@ def shape(site: Path, index_path: Path, docs: Path) -> Report:
         fields[TITLE_FIELD] = {"boost": fields.get("title", {}).get("boost", 1000)}
         fields[TEXT_FIELD] = {"boost": fields.get("text", {}).get("boost", 1)}
     listings: dict[str, set[str]] = {}
+    whole_programs = program_sources(docs)
     dropped = kept = 0
     for doc in entries:
         page = doc["location"].split("#")[0]
@@ -214,7 +227,7 @@ def shape(site: Path, index_path: Path, docs: Path) -> Report:
 
         def trim(block: re.Match[str], programs: set[str] = listings[page]) -> str:
             nonlocal dropped, kept
-            if _key(block["code"]) in programs:
+            if _key(block["code"]) in programs | whole_programs:
                 dropped += 1
                 return ""
             kept += 1

@@ -44,8 +44,13 @@ self.addEventListener("message", function (event) {
   }
   // Material's query lexer reads a word followed by a colon as a field name
   // and drops it ("ConnectionRefusedError: [Errno 111]" loses its first
-  // word); the index splits words at colons anyway, so a colon is a space.
-  var query = { type: message.type, data: String(message.data).replace(/:/g, " ") };
+  // word), and reads * ~ ^ + - as operators (nginx's "*1" and a leading "-"
+  // empty a pasted line); the index splits words at all of them anyway, so
+  // each is a space.
+  var query = {
+    type: message.type,
+    data: String(message.data).replace(/[:*~^+"]|(^|\s)-/g, " "),
+  };
   material = material || start();
   material.then(
     function (worker) { worker.postMessage(query); },
