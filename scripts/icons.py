@@ -12,12 +12,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file
 
-from tests.site import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.paths import DOCS  # noqa: E402
 
-ASSETS = ROOT / "docs" / "assets"
+ASSETS = DOCS / "assets"
 # (file, size in px, background behind the icon's rounded corners)
 ICONS = [("icone-180.png", 180, "#303f9f"), ("icone-32.png", 32, "transparent")]
 

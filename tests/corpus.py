@@ -396,7 +396,7 @@ def site_entries() -> list[Entry]:
 def program_entries() -> list[Entry]:
     entries = []
     for name in programs.TRANSCRIPTS:
-        path = programs.OUTPUTS / f"{name}.txt"
+        path = programs.SESSIONS / f"{name}.txt"
         if name not in PROGRAM_READINGS or not path.exists():
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
