@@ -65,9 +65,8 @@ def render(data: dict[str, Any]) -> str:
     reports = sum(len(s["relatos"]) for s in situations)
     lines = [
         "---",
-        "description: Onde a recusa aparece — as situações em que programadores "
-        "Python relatam ConnectionRefusedError em relatos públicos, em ordem pelo "
-        "número de relatos, com os links e a página que responde a cada uma.",
+        "description: Onde desenvolvedores Python relatam a recusa, por situação "
+        "— quantos relatos públicos achamos de cada uma e a página que responde.",
         # Every message is named here: in the search, this list would outrank
         # the pages that answer. It is reached from the message index.
         "search: { exclude: true }",
