@@ -135,17 +135,24 @@ def test_urllib3_connect_only_retry_still_repeats_a_sent_get() -> None:
     assert server.requests == 11
 
 
-def test_urllib3_snippet_tries_to_connect_three_times(port_in: PortIn) -> None:
-    attempts = []
+@contextlib.contextmanager
+def counted_connects() -> Iterator[list[object]]:
+    """Every address ``socket.connect`` is called with, while the context lasts."""
+    attempts: list[object] = []
     real_connect = socket.socket.connect
 
     def counting(sock: socket.socket, address: object) -> None:
         attempts.append(address)
         real_connect(sock, address)
 
-    port = port_in("refused")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(socket.socket, "connect", counting)
+        yield attempts
+
+
+def test_urllib3_snippet_tries_to_connect_three_times(port_in: PortIn) -> None:
+    port = port_in("refused")
+    with counted_connects() as attempts:
         run_program("bibliotecas/urllib3_recusa.py", {8000: port})
     assert len(attempts) == 3
 
@@ -250,20 +257,14 @@ def test_ollama_snippet_ignores_the_servers_ollama_host(
 def test_selenium_tries_a_refused_driver_port_four_times(port_in: PortIn) -> None:
     """ "O Selenium tenta cada comando mais 3 vezes": urllib3's default
     ``Retry(3)``, since Selenium sets no retries of its own."""
-    attempts = []
-    real_connect = socket.socket.connect
-
-    def counting(sock: socket.socket, address: object) -> None:
-        attempts.append(address)
-        real_connect(sock, address)
-
     port = port_in("refused")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", counting)
-        with pytest.raises(urllib3.exceptions.MaxRetryError):
-            webdriver.Remote(
-                f"http://{LOOPBACK_V4}:{port}", options=webdriver.ChromeOptions()
-            )
+    with (
+        counted_connects() as attempts,
+        pytest.raises(urllib3.exceptions.MaxRetryError),
+    ):
+        webdriver.Remote(
+            f"http://{LOOPBACK_V4}:{port}", options=webdriver.ChromeOptions()
+        )
     assert len(attempts) == 4
 
 
