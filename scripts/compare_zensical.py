@@ -69,10 +69,14 @@ def text_of(path: Path) -> str:
 def signature_line(snippet: Path, section: str | None) -> str | None:
     """The longest line of what the page includes: it must show up in the HTML."""
     lines = snippet.read_text(encoding="utf-8").splitlines()
+    numbers = re.fullmatch(r"(\d*)(?::(\d*))?", section or "")
     if section and section in section_names(snippet):
         start = next(i for i, x in enumerate(lines) if f"[start:{section}]" in x)
         end = next(i for i, x in enumerate(lines) if f"[end:{section}]" in x)
         lines = lines[start + 1 : end]
+    elif section and numbers:  # a line range, file.txt:START:END (from 1)
+        first, last = numbers[1], numbers[2]
+        lines = lines[int(first or 1) - 1 : int(last) if last else None]
     lines = [x.strip() for x in lines if x.strip() and "--8<--" not in x]
     if snippet.suffix == ".md":  # Markdown is rendered: compare its plain words
         lines = [MARKUP.sub("", x) for x in lines if not x.startswith("!!!")]
