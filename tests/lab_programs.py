@@ -45,7 +45,11 @@ def vite(config: str, *, one_address: bool = False) -> tuple[str, ...]:
     Node 17-19's connect, one address in the system's order (Node 20+ tries
     each address of a name unless told not to)."""
     node = "NODE_OPTIONS=--no-network-family-autoselection " if one_address else ""
-    command = f"{node}{VITE} /run --config {PROGRAMS}/{config} >/run/vite.log 2>&1"
+    # Vite colours its log wherever CI is set (as in continuous integration):
+    # NO_COLOR keeps the recorded lines plain.
+    command = (
+        f"NO_COLOR=1 {node}{VITE} /run --config {PROGRAMS}/{config} >/run/vite.log 2>&1"
+    )
     return serve(command, 5173)
 
 
