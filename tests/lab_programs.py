@@ -100,6 +100,16 @@ _SUPERVISORD = (
     "2>/dev/null && break; sleep 0.01; done",
 )
 
+# The pod of a kubectl port-forward: its own namespace with loopback only,
+# and the old kubelet's path, a socat per connection run inside it.
+_POD = ("ip netns add pod", "ip -n pod link set lo up")
+_PORT_FORWARD = serve(
+    "socat TCP-LISTEN:8080,bind=127.0.0.1,reuseaddr,fork "
+    "'EXEC:ip netns exec pod socat - TCP4\\:127.0.0.1\\:8080' "
+    "2>/run/socat.log",
+    8080,
+)
+
 
 # 203.0.113.10 stands for the SSH server (a bastion, a cloud VM) that the
 # tunnel goes through: `ssh -L 5432:127.0.0.1:5432 user@server`.
@@ -256,28 +266,16 @@ PROGRAM_SETUPS: dict[str, Setup] = {
         "each connection, runs socat inside the pod's network namespace to the "
         "pod's localhost:8080 (kubelet's old implementation), where nothing listens.",
         (
-            "ip netns add pod",
-            "ip -n pod link set lo up",
-            *serve(
-                "socat TCP-LISTEN:8080,bind=127.0.0.1,reuseaddr,fork "
-                "'EXEC:ip netns exec pod socat - TCP4\\:127.0.0.1\\:8080' "
-                "2>/run/socat.log",
-                8080,
-            ),
+            *_POD,
+            *_PORT_FORWARD,
         ),
     ),
     "port_forward_pod_port_open": Setup(
         "The same path with the app listening in the pod on 127.0.0.1:8080.",
         (
-            "ip netns add pod",
-            "ip -n pod link set lo up",
+            *_POD,
             *serve(greeter("127.0.0.1", 8080), 8080, netns="pod"),
-            *serve(
-                "socat TCP-LISTEN:8080,bind=127.0.0.1,reuseaddr,fork "
-                "'EXEC:ip netns exec pod socat - TCP4\\:127.0.0.1\\:8080' "
-                "2>/run/socat.log",
-                8080,
-            ),
+            *_PORT_FORWARD,
         ),
     ),
     "vite_proxy_api_on_ipv4": Setup(
