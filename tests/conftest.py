@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from tests import chromium
 from tests.network import guarded
@@ -68,14 +69,12 @@ def recorded(pytestconfig: pytest.Config) -> None:
         pytest.skip("checked in a run without --update-examples, after recording")
 
 
-@pytest.fixture(scope="session")
-def built_site(recorded: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once per session with ``mkdocs build --strict``.
+def build_site(target: Path) -> None:
+    """``mkdocs build --strict`` into ``target``; fails the caller with its output.
 
     Not ``-q``: quiet mode hides warnings from the strict-mode counter, and a
     broken link would then pass.
     """
-    target = tmp_path_factory.mktemp("site")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)],
         cwd=ROOT,
@@ -85,6 +84,30 @@ def built_site(recorded: None, tmp_path_factory: pytest.TempPathFactory) -> Path
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def built_site(
+    recorded: None, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Path:
+    """The site built once per run, shared by the pytest-xdist workers (their
+    documented recipe: a file lock in the run's common temporary folder)."""
+    if worker_id == "master":  # not under xdist
+        target = tmp_path_factory.mktemp("site")
+        build_site(target)
+        return target
+    common = tmp_path_factory.getbasetemp().parent
+    target, verdict = common / "site", common / "site.verdict"
+    with FileLock(common / "site.lock"):
+        if not verdict.exists():
+            try:
+                build_site(target)
+            except AssertionError as failed:
+                verdict.write_text(str(failed), encoding="utf-8")
+                raise
+            verdict.write_text("", encoding="utf-8")
+    failure = verdict.read_text(encoding="utf-8")
+    assert not failure, failure  # every worker fails alike, without rebuilding
     return target
 
 

@@ -151,9 +151,14 @@ def situations_behind(run: Run) -> Iterator[dict[int, int]]:
 def preload_imports(path: Path) -> None:
     """Import what the snippet imports, so its timing class measures the
     network, not a library's first import on a busy machine."""
-    for module in imported_modules(path):
-        with contextlib.suppress(ImportError):
+    for module in imported_modules(path) - sys.modules.keys() - _NOT_MODULES:
+        try:
             importlib.import_module(module)
+        except ImportError:  # ``from x import name``: a name, not a module
+            _NOT_MODULES.add(module)
+
+
+_NOT_MODULES: set[str] = set()
 
 
 @contextlib.contextmanager
@@ -213,7 +218,15 @@ def run_snippet(
     configure(eval_example, scenario)
     preload_imports(scenario.path)
     exception: BaseException | None = None
-    with warnings.catch_warnings(record=True) as caught:
+    # What exists now is not the run's: the collection after the run looks
+    # only at what the run made (a full collection of the session's objects
+    # cost more than most runs).
+    gc.freeze()
+    with (
+        contextlib.ExitStack() as frozen,
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        frozen.callback(gc.unfreeze)
         warnings.simplefilter("always", ResourceWarning)
         with (
             situations_behind(run) as real_ports,

@@ -11,6 +11,7 @@ that row's test, and only it.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import socket
 from collections.abc import Mapping, Sequence
@@ -563,11 +564,23 @@ SCENARIOS = [
 
 def imported_modules(path: Path) -> set[str]:
     """Every absolute module ``path`` imports (empty if it cannot be parsed);
-    ``from xmlrpc import client`` counts as ``xmlrpc`` and ``xmlrpc.client``."""
+    ``from xmlrpc import client`` counts as ``xmlrpc`` and ``xmlrpc.client``.
+
+    Parsed once per version of the file (several checks of each run ask)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return set()  # missing: the completeness test says so
+    return set(_imported_modules(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _imported_modules(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    del mtime_ns, size  # the cache key: a rewritten file is parsed again
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
-        return set()  # missing or broken: the completeness and lint tests say so
+        return frozenset()  # broken: the lint tests say so
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -575,7 +588,7 @@ def imported_modules(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 def protocols_of(path: Path) -> set[str]:

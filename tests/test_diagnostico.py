@@ -614,7 +614,6 @@ sys.exit(code)
 
 
 @pytest.mark.lab
-@pytest.mark.xdist_group("lab")
 @pytest.mark.parametrize("name", LAB_RUNS)
 def test_in_the_lab(name: str, request: pytest.FixtureRequest) -> None:
     lab.require()

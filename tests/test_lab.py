@@ -27,7 +27,7 @@ from tests.site import DOCS
 # The GitHub workflow runs the tests marked `lab` as root (`pytest -m lab`).
 # Lab runs share one pytest-xdist worker: a test below checks that a run
 # leaves no process behind, which another run at the same time would have.
-pytestmark = [pytest.mark.lab, pytest.mark.xdist_group("lab")]
+pytestmark = pytest.mark.lab
 
 CLIENT_TIMEOUT = 0.5  # the probe's socket timeout: the "drop" rows wait this long
 

@@ -132,7 +132,6 @@ print("violations", len(network.violations))
 
 
 @pytest.mark.lab
-@pytest.mark.xdist_group("lab")
 @pytest.mark.parametrize("name", BLIND_SPOTS)
 def test_guard_records_what_goes_around_the_patch(name: str) -> None:
     """The offending code swallows every error, as a careless snippet would:
@@ -183,7 +182,6 @@ def lab_setup_for(run: Run) -> str:
 
 
 @pytest.mark.lab
-@pytest.mark.xdist_group("lab")
 @pytest.mark.parametrize(("scenario", "name", "run"), c_client_runs())
 def test_c_client_snippets_run_with_nothing_but_loopback(
     scenario: Scenario, name: str, run: Run
@@ -221,7 +219,6 @@ C_OFFENDERS = {
 
 
 @pytest.mark.lab
-@pytest.mark.xdist_group("lab")
 @pytest.mark.parametrize("name", C_OFFENDERS)
 def test_the_trap_catches_a_c_client_leaving(name: str) -> None:
     lab.require()

@@ -32,7 +32,6 @@ def require_programs(transcript: Transcript) -> None:
 
 
 @pytest.mark.lab
-@pytest.mark.xdist_group("lab")
 @pytest.mark.parametrize("name", TRANSCRIPTS)
 def test_transcript(name: str, request: pytest.FixtureRequest) -> None:
     lab.require()

@@ -25,7 +25,7 @@ VARIANT_RUNS = [
         s,
         name,
         id=f"{s.snippet}:{name}",
-        marks=[pytest.mark.lab, pytest.mark.xdist_group("lab")] if run.lab else [],
+        marks=[pytest.mark.lab] if run.lab else [],
     )
     for s in SCENARIOS
     for name, run in s.variants.items()

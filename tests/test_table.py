@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pytest_examples import EvalExample
 
-from tests import scenarios
+from tests import runner, scenarios
 from tests.paths import ROOT, TESTS
-from tests.runner import OVERRUN_SECONDS, judge, run_snippet
+from tests.runner import judge, run_snippet
 from tests.scenarios import SCENARIOS, Run, Scenario, row_problems
 from tests.situations import SITUATIONS
 
@@ -92,10 +92,11 @@ def test_a_failure_names_the_snippets_own_line(
 
 
 def test_a_client_without_a_timeout_is_stopped_and_told_why(
-    tmp_path: Path, eval_example: EvalExample
+    tmp_path: Path, eval_example: EvalExample, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A listener that never answers, a client that never gives up: the run
     is interrupted soon after its timing class, not at the suite's limit."""
+    monkeypatch.setattr(runner, "OVERRUN_SECONDS", 0.5)  # 10 s in the suite
     source = (
         "import socket\n\n"
         "with socket.create_connection(('127.0.0.1', 8080)) as s:\n"
@@ -103,7 +104,7 @@ def test_a_client_without_a_timeout_is_stopped_and_told_why(
     )
     run = Run(ports={8080: "listening"}, max_seconds=0.2)
     message = failure_of(tmp_path, source, run, eval_example)
-    limit = run.max_seconds + OVERRUN_SECONDS
+    limit = run.max_seconds + runner.OVERRUN_SECONDS
     assert f":4: still running after {limit:.1f}s" in message
     assert "Give it a timeout" in message
 
