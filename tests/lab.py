@@ -447,11 +447,12 @@ def script(setup: Setup) -> str:
     )
 
 
-def remove_stale_folders() -> list[Path]:
+def remove_stale_folders(root: Path | None = None) -> list[Path]:
     """Remove the temporary folders of lab runs whose test process is gone
-    (killed before it could clean up); returns what was removed."""
+    (killed before it could clean up) from ``root`` (the temporary folder);
+    returns what was removed."""
     removed = []
-    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
         owner = STALE_FOLDER.match(folder.name)
         if owner is None or Path(f"/proc/{owner.group(1)}").exists():
             continue

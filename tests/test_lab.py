@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -335,11 +334,13 @@ def alive(pids: set[int]) -> set[int]:
 
 
 @pytest.mark.usefixtures("needs_lab")
-def test_killing_the_test_process_takes_the_lab_down() -> None:
+def test_killing_the_test_process_takes_the_lab_down(tmp_path: Path) -> None:
     """``kill -9`` of the test process alone: the ``unshare`` tree dies with it
     (nothing re-parented to PID 1 keeps running), and the next run removes
-    the temporary folder it left."""
-    with subprocess.Popen([sys.executable, "-c", KILLED_RUNNER]) as runner:
+    the temporary folder it left. The killed process keeps its folder in
+    ``tmp_path``, out of reach of lab runs in other test processes."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    with subprocess.Popen([sys.executable, "-c", KILLED_RUNNER], env=env) as runner:
         deadline = time.monotonic() + 20
         tree: set[int] = set()
         while time.monotonic() < deadline:
@@ -349,7 +350,7 @@ def test_killing_the_test_process_takes_the_lab_down() -> None:
                 break
             time.sleep(0.02)
         assert "sleep" in commands, "the lab run did not start"
-        folders = list(Path(tempfile.gettempdir()).glob(f"lab-{runner.pid}-*"))
+        folders = list(tmp_path.glob(f"lab-{runner.pid}-*"))
         assert len(folders) == 1
         runner.kill()
         runner.wait()
@@ -358,7 +359,7 @@ def test_killing_the_test_process_takes_the_lab_down() -> None:
         time.sleep(0.02)
     assert alive(tree) == set(), "lab processes outlived the test process"
     assert folders[0].exists(), "nobody was left to remove it"
-    assert folders[0] in lab.remove_stale_folders()
+    assert folders[0] in lab.remove_stale_folders(tmp_path)
     assert not folders[0].exists()
 
 
