@@ -126,3 +126,23 @@ def browser() -> Iterator[chromium.Browser]:
         yield session.launch()
     finally:
         session.close()
+
+
+# Without the browser, most of the suite's time is spent waiting: on the
+# timeouts the pages document, on programs starting in the lab. Two workers
+# per core overlap those waits; Chromium computes, so a run with the browser
+# keeps pytest-xdist's one worker per core.
+WORKERS_PER_CORE_WITHOUT_BROWSER = 2
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: two workers per core for ``-m "not browser"``.
+
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set; ``None`` leaves
+    the choice to pytest-xdist.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    if "not browser" not in (config.option.markexpr or ""):
+        return None
+    return WORKERS_PER_CORE_WITHOUT_BROWSER * len(os.sched_getaffinity(0))
