@@ -1,18 +1,24 @@
 """Errors a review found once, kept out of every page and every snippet.
 
 Each rule is one row of ``RULES``: what it catches, why it is wrong, where it
-was found (the file, as it was at ``BEFORE``, the commit the review read) and
-the wrong text itself, verbatim. The rule runs over every page in ``docs/``
-and every file in ``snippets/`` (recorded outputs aside: they are what the
-libraries print). A rule may name exceptions, each with its reason: a quoted
-log or a counterexample the page explains is not advice.
+was found (the file, as it was at ``BEFORE``, the commit the review read, and
+any other file that had it then) and the wrong text itself, verbatim. The
+rule runs over every page in ``docs/`` and every file in ``snippets/``
+(recorded outputs aside: they are what the libraries print). A rule may name
+exceptions, each with its reason: a quoted log or a counterexample the page
+explains is not advice.
+
+A rule reads a text the way its error is best seen: sentence by sentence,
+passage by passage, command by command, block by block (the anatomy's
+parser: paragraphs, lists and admonitions outside fenced code) or around the
+inclusion of a snippet.
 
 Two tests keep each rule honest: it catches its own wrong text, and, where the
-git history is at hand, it catches the file where the review found it.
+git history is at hand, it catches every file where the review found it.
 
 To add a rule: write its check (a function from a ``Text`` to the offending
-excerpts, usually ``sentences_where``/``commands_where`` with a condition) and
-add one ``Rule(...)`` to ``RULES``.
+excerpts, usually ``sentences_where``/``commands_where``/``blocks_where`` with
+a condition) and add one ``Rule(...)`` to ``RULES``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.site import DOCS, ROOT, SNIPPETS
+from tests import anatomy
+from tests.scenarios import SCENARIOS
+from tests.site import DOCS, INCLUDE, ROOT, SNIPPETS
 
 BEFORE = "a6e733d"  # main as the review of issue 17 read it
 RECORDED = SNIPPETS / "saidas"  # library output, verbatim: no rule applies
@@ -54,6 +62,7 @@ class Rule:
     wrong: str  # the wrong text, verbatim from ``found``
     check: Check
     in_fence: bool = False  # ``wrong`` sat in a fenced code block
+    also_found: tuple[str, ...] = ()  # other files that had it at BEFORE
     # "path: excerpt" -> why that occurrence is right
     exceptions: Mapping[str, str] = field(default_factory=dict)
 
@@ -157,6 +166,50 @@ def commands_where(program: str, condition: Callable[[str], bool]) -> Check:
     return check
 
 
+def blocks(
+    text: Text, *, comments: bool = False, lead_in: bool = False
+) -> Iterator[tuple[int, str]]:
+    """(first line, text) of each Markdown block between blank lines, fenced
+    code, headings and front matter aside (the anatomy's parser). With
+    ``lead_in``, a list joins the paragraph that leads into it (with ':').
+    In a Python file, with ``comments``, each comment line (``#>`` aside)."""
+    if text.is_python:
+        if comments:
+            for number, line in enumerate(text.content.splitlines(), 1):
+                if "#" in line and not line.lstrip().startswith("#>"):
+                    yield number, line
+        return
+    found: list[tuple[int, str]] = []
+    for section in anatomy.parse_text(text.content, text.path).sections:
+        for line, block in section.paragraphs():
+            if (
+                lead_in
+                and found
+                and found[-1][1].rstrip().endswith(":")
+                and anatomy.LIST_ITEM.match(block)
+            ):
+                found[-1] = (found[-1][0], f"{found[-1][1]}\n{block}")
+            else:
+                found.append((line, block))
+    yield from found
+
+
+def blocks_where(
+    condition: Callable[[str], bool], *, comments: bool = False, lead_in: bool = False
+) -> Check:
+    """A check: every block (see ``blocks``) for which ``condition`` holds is
+    wrong."""
+
+    def check(text: Text) -> Iterator[str]:
+        return (
+            f"line {line}: {block}"
+            for line, block in blocks(text, comments=comments, lead_in=lead_in)
+            if condition(block)
+        )
+
+    return check
+
+
 # --------------------------------------------------------------------------
 # The checks that need more than a sentence.
 # --------------------------------------------------------------------------
@@ -200,6 +253,12 @@ def urllib3_retry_leaving_defaults(text: Text) -> Iterator[str]:
                 yield match[0]
 
 
+GARBAGE_COLLECTOR = re.compile(r"aberto\s+até\s+o\s+coletor\s+de\s+lixo", re.IGNORECASE)
+HIDDEN = re.compile(r"ocult[oa]\s+por\s+padrão|-X dev|-W default", re.IGNORECASE)
+FULL_QUEUE = re.compile(r"fila\s+(?:de\s+conexões\s+)?cheia|backlog", re.IGNORECASE)
+OTHER_SYSTEMS = re.compile(r"Windows|[Oo]utros sistemas")
+
+
 def mentions_all(*words: str) -> Callable[[str], bool]:
     return lambda s: all(w in s for w in words)
 
@@ -234,6 +293,56 @@ def _redis_retry_time(s: str) -> bool:
         and re.search(r"\b\d+(?:,\d+)?\s*(?:s|segundos)\b", s) is not None
         and not ("Redis(" in s and "from_url" in s)
     )
+
+
+def two_address_snippets() -> list[str]:
+    """Snippets whose recorded output had ``localhost`` on two addresses."""
+    return sorted(
+        scenario.snippet
+        for scenario in SCENARIOS
+        if scenario.main is not None
+        and any(len(addresses) > 1 for addresses in scenario.main.hosts.values())
+    )
+
+
+def neighbours(content: str, snippet: str) -> list[str]:
+    """The block before and the block after each fence that shows ``snippet``
+    whole."""
+    lines = content.splitlines()
+    found = []
+    for index, line in enumerate(lines):
+        match = INCLUDE.match(line)
+        if not match or match["escape"] or match["spec"] != snippet:
+            continue
+        before = index - 1
+        while before > 0 and lines[before - 1].strip():
+            before -= 1
+        start = before - 1
+        while start > 0 and lines[start - 1].strip():
+            start -= 1
+        after = index + 2
+        while after < len(lines) and not lines[after].strip():
+            after += 1
+        end = after
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        found.append("\n".join(lines[start : before - 1] + lines[after:end]))
+    return found
+
+
+def says_both_addresses(text: str) -> bool:
+    return "`::1`" in text and "`127.0.0.1`" in text
+
+
+def two_address_output_unsaid(text: Text) -> Iterator[str]:
+    """Each snippet recorded with a two-address ``localhost`` that the page
+    shows without saying so in the block before or after it."""
+    if text.is_python:
+        return
+    for snippet in two_address_snippets():
+        for around in neighbours(text.content, snippet):
+            if not says_both_addresses(around):
+                yield f"{snippet}, between: {around}"
 
 
 # --------------------------------------------------------------------------
@@ -441,6 +550,56 @@ RULES = [
             )
         ),
     ),
+    Rule(
+        "unclosed_socket_waits_for_the_garbage_collector",
+        "No CPython, um socket sem nenhuma referência é fechado na hora "
+        "(contagem de referências); um que ainda tem referência fica aberto, "
+        "por mais que o coletor de lixo rode.",
+        found="docs/uso.md",  # the `with ... :` entry
+        also_found=("snippets/armadilhas/socket_vazado.py",),
+        wrong="Sem `with`, o socket\nconectado fica aberto até o coletor de lixo agir",
+        check=blocks_where(lambda b: bool(GARBAGE_COLLECTOR.search(b)), comments=True),
+    ),
+    Rule(
+        "resource_warning_without_hidden_by_default",
+        "Os filtros de aviso padrão ignoram o ResourceWarning: quem roda "
+        "python programa.py não vê nada (test_claims: "
+        "test_resource_warning_is_hidden_by_default).",
+        found="docs/uso.md",  # the `with ... :` entry
+        wrong="e o Python emite\n`ResourceWarning: unclosed <socket.socket ...>`.",
+        check=blocks_where(lambda b: "ResourceWarning" in b and not HIDDEN.search(b)),
+    ),
+    Rule(
+        "full_queue_on_other_systems_without_a_source",
+        "O que a fila de conexões cheia faz fora do Linux não roda aqui: a frase "
+        "que o diz cita a documentação do listen da Microsoft (WSAECONNREFUSED).",
+        found="docs/armadilhas/parecidas.md",  # the note "Só no Linux"
+        also_found=("docs/servicos/servidor.md",),  # the backlog section
+        wrong="A fila cheia vira tempo esgotado no Linux. Outros sistemas podem "
+        "recusar\na conexão nesse caso; um firewall com `DROP` dá tempo esgotado "
+        "em todos.",
+        check=blocks_where(
+            lambda b: (
+                bool(FULL_QUEUE.search(b))
+                and bool(OTHER_SYSTEMS.search(b))
+                and "learn.microsoft.com" not in b
+            ),
+            lead_in=True,
+        ),
+    ),
+    Rule(
+        "two_address_output_says_so",
+        "Uma saída gravada com o localhost em dois endereços (::1 e 127.0.0.1) "
+        "só vale onde ele tem os dois (numa máquina com um só, o trecho imprime "
+        "1): o bloco antes ou depois dela diz isso.",
+        found="docs/bibliotecas/asyncio.md",
+        wrong='```python title="bibliotecas/create_connection_all_errors.py"\n'
+        '--8<-- "bibliotecas/create_connection_all_errors.py"\n'
+        "```\n\n"
+        "Com o servidor escutando só em `::1`, o primeiro endereço conecta e não "
+        "há\ngrupo nenhum:",
+        check=two_address_output_unsaid,
+    ),
 ]
 
 
@@ -515,14 +674,25 @@ def text_before(path: str) -> str | None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=by_name)
-def test_rule_catches_the_file_where_it_was_found(rule: Rule) -> None:
-    before = text_before(rule.found)
-    if before is None:
-        pytest.skip(f"{BEFORE}:{rule.found} is not in this checkout's history")
-    assert collapsed(rule.wrong) in collapsed(before), "not the file's text"
-    assert rule.violations(Text(rule.found, before)), (
-        f"{rule.name} does not catch {rule.found} as it was at {BEFORE}"
-    )
+def test_rule_catches_the_files_where_it_was_found(rule: Rule) -> None:
+    for path in (rule.found, *rule.also_found):
+        before = text_before(path)
+        if before is None:
+            pytest.skip(f"{BEFORE}:{path} is not in this checkout's history")
+        if path == rule.found:
+            assert collapsed(rule.wrong) in collapsed(before), "not the file's text"
+        assert rule.violations(Text(path, before)), (
+            f"{rule.name} does not catch {path} as it was at {BEFORE}"
+        )
+
+
+@pytest.mark.parametrize("snippet", two_address_snippets())
+def test_every_two_address_snippet_is_shown(snippet: str) -> None:
+    """The two-address rule has something to read: a page shows each one."""
+    assert any(
+        neighbours(path.read_text(encoding="utf-8"), snippet)
+        for path in DOCS.rglob("*.md")
+    ), f"{snippet}: no page shows it"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=by_name)
