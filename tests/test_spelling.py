@@ -21,11 +21,19 @@ def require_hunspell() -> None:
 
 
 @pytest.fixture(scope="session")
-def misspelled_by_file() -> dict[str, list[spelling.Word]]:
-    """One Hunspell run over the whole project, shared by the per-file tests."""
+def misspelled_by_file(
+    request: pytest.FixtureRequest,
+) -> dict[str, list[spelling.Word]]:
+    """One Hunspell run over the files this session checks (all of them, or
+    what ``-k`` selected), shared by the per-file tests."""
     require_hunspell()
+    selected = [
+        item.callspec.params["path"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_project_text_is_spelled_right"
+    ]
     found: dict[str, list[spelling.Word]] = {}
-    for word in spelling.misspelled():
+    for word in spelling.misspelled(selected):
         found.setdefault((spelling.ROOT / word.path).resolve().as_posix(), []).append(
             word
         )
