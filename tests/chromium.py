@@ -43,6 +43,24 @@ POLL = 20
 # Material's page script has run (it names the search dialog): the page is
 # ready for the checks without waiting for the network to go idle.
 READY = "document.querySelector('.md-search[aria-label]') !== null"
+# With content.lazy (mkdocs.yml) Material mounts a code block (its copy button
+# and the button's wrapper) only when the block first comes into view: bring
+# each block shown on the page into view until it has its button, then go back
+# to the top. Blocks in a tab not chosen or a closed section stay as they are.
+MOUNT_CODE_BLOCKS = """async () => {
+  const frame = () =>
+    new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  for (const code of document.querySelectorAll('.md-content pre > code')) {
+    const pre = code.parentElement;
+    for (let tries = 0; tries < 10 && code.getClientRects().length &&
+         !pre.querySelector('.md-code__button'); tries++) {
+      code.scrollIntoView({block: 'center'});
+      await frame();
+    }
+  }
+  scrollTo(0, 0);
+  await frame();
+}"""
 
 
 def require(available: bool, reason: str) -> None:
