@@ -4,6 +4,9 @@
                                         [--suite-runs N] [--loaded]
                                         [--skip-lighthouse] [--json]
                                         [--screenshots DIR]
+                                        [--lighthouse-runs N]
+                                        [--lighthouse-reports DIR]
+                                        [--lighthouse-only]
 
 Reports: ``mkdocs build --strict`` time (median of N runs), the time of the
 contributor's loop (``pytest -n auto -m "not browser"``) and of the README's
@@ -13,8 +16,13 @@ before each, per page the first-view bytes
 (gzip, what a fresh visit downloads until the network is idle) and the
 request count, axe best-practice findings at 375 px with touch (reported, not
 enforced by the tests), full-page screenshots at 375 px (written to DIR, not
-committed) and, where npm can install it, Lighthouse scores for the home page
-and the heaviest page. Targets are printed next to each figure.
+committed) and, where npm can install it, Lighthouse mobile on the five pages
+of issue #17: per page N runs (3), the median of each category and of FCP,
+LCP, TBT, CLS and SI, each run's performance score with the load average
+before it, and the performance audits that lost points. The site is served
+gzip-compressed, as a static host serves it. ``--lighthouse-only`` builds once
+and runs Lighthouse alone; ``--lighthouse-reports`` keeps each run's JSON.
+Targets are printed next to each figure.
 """
 
 from __future__ import annotations
