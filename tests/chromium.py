@@ -46,19 +46,27 @@ READY = "document.querySelector('.md-search[aria-label]') !== null"
 # With content.lazy (mkdocs.yml) Material mounts a code block (its copy button
 # and the button's wrapper) only when the block first comes into view: bring
 # each block shown on the page into view until it has its button, then go back
-# to the top. Blocks in a tab not chosen or a closed section stay as they are.
+# to the top (the page and its sidebars). Blocks in a tab not chosen or a
+# closed section (checkVisibility() is false there) stay as they are.
 MOUNT_CODE_BLOCKS = """async () => {
   const frame = () =>
     new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
   for (const code of document.querySelectorAll('.md-content pre > code')) {
     const pre = code.parentElement;
-    for (let tries = 0; tries < 10 && code.getClientRects().length &&
+    for (let tries = 0; tries < 10 && code.checkVisibility() &&
          !pre.querySelector('.md-code__button'); tries++) {
       code.scrollIntoView({block: 'center'});
       await frame();
     }
   }
+  // Back to the page as loaded: the sidebars' table of contents followed the
+  // reading position (toc.follow) and stays scrolled otherwise.
   scrollTo(0, 0);
+  await frame();
+  await frame();
+  document.querySelectorAll('.md-sidebar__scrollwrap').forEach((wrap) => {
+    wrap.scrollTop = 0;
+  });
   await frame();
 }"""
 

@@ -94,7 +94,7 @@ FACTS = """() => {
     text: document.body.innerText,
     scheme: document.body.getAttribute('data-md-color-scheme'),
     blocks: [...document.querySelectorAll('.md-content pre > code')]
-      .filter((code) => code.getClientRects().length).length,
+      .filter((code) => code.checkVisibility()).length,
     buttons: document.querySelectorAll(
       ".md-content .md-code__button[data-md-type='copy']").length,
     svgs: [...document.querySelectorAll(".md-content svg[role='img']")]
