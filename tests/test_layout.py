@@ -254,7 +254,7 @@ def test_keys_are_rendered_not_shown_as_written(built_site: Path) -> None:
 def test_command_listing_is_plain_text(built_site: Path) -> None:
     """The whole command, collapsed at the end of its page, is offered by the
     download; shown highlighted it made three quarters of the page's elements
-    (3,200 of 4,167). It is plain text: no element inside but its title."""
+    (3,200 of 4,167). It is plain text, without highlighting spans."""
     html = (built_site / "diagnostico" / "comando" / "index.html").read_text()
     listing = html.partition('<details class="example">')[2].partition("</details>")[0]
     assert 'download="diagnostico.py"' in listing
