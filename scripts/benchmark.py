@@ -4,6 +4,9 @@
                                         [--suite-runs N] [--loaded]
                                         [--skip-lighthouse] [--json]
                                         [--screenshots DIR]
+                                        [--lighthouse-runs N]
+                                        [--lighthouse-reports DIR]
+                                        [--lighthouse-only]
 
 Reports: ``mkdocs build --strict`` time (median of N runs), the time of the
 contributor's loop (``pytest -n auto -m "not browser"``) and of the README's
@@ -13,8 +16,13 @@ before each, per page the first-view bytes
 (gzip, what a fresh visit downloads until the network is idle) and the
 request count, axe best-practice findings at 375 px with touch (reported, not
 enforced by the tests), full-page screenshots at 375 px (written to DIR, not
-committed) and, where npm can install it, Lighthouse scores for the home page
-and the heaviest page. Targets are printed next to each figure.
+committed) and, where npm can install it, Lighthouse mobile on the five pages
+of issue #17: per page N runs (3), the median of each category and of FCP,
+LCP, TBT, CLS and SI, each run's performance score with the load average
+before it, and the performance audits that lost points. The site is served
+gzip-compressed, as a static host serves it. ``--lighthouse-only`` builds once
+and runs Lighthouse alone; ``--lighthouse-reports`` keeps each run's JSON.
+Targets are printed next to each figure.
 """
 
 from __future__ import annotations
@@ -149,50 +157,155 @@ def page_weights(base: str) -> list[dict[str, object]]:
     return rows
 
 
-def lighthouse(urls: list[str]) -> dict[str, dict[str, int]] | str:
-    """Scores 0-100 per URL, or the reason they could not be measured."""
+# The pages issue #17 holds to Lighthouse mobile >= 95 (median of 3 runs).
+LIGHTHOUSE_PAGES = [
+    "",
+    "mensagens/",
+    "servicos/postgresql/",
+    "diagnostico/comando/",
+    "referencia/",
+]
+METRICS = {
+    "FCP": "first-contentful-paint",
+    "LCP": "largest-contentful-paint",
+    "TBT": "total-blocking-time",
+    "CLS": "cumulative-layout-shift",
+    "SI": "speed-index",
+}
+
+
+def install_lighthouse(work: Path) -> Path | str:
+    """Lighthouse's command under ``work``, or why npm could not install it."""
     if not shutil.which("npm"):
         return "npm not found"
-    work = Path(tempfile.mkdtemp(prefix="lighthouse-"))
+    binary = work / "node_modules" / ".bin" / "lighthouse"
+    if binary.exists():
+        return binary
     install = subprocess.run(
-        [
-            "npm",
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--prefix",
-            str(work),
-            LIGHTHOUSE,
-        ],
+        ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(work)]
+        + [LIGHTHOUSE],
         capture_output=True,
         text=True,
         check=False,
     )
-    binary = work / "node_modules" / ".bin" / "lighthouse"
     if install.returncode != 0 or not binary.exists():
         return f"npm could not install {LIGHTHOUSE}: {install.stderr[-300:]}"
-    scores = {}
-    for url in urls:
-        report = work / "report.json"
-        flags = "--headless=new " + " ".join(CHROMIUM_ARGS)
-        result = subprocess.run(
-            [str(binary), url, "--quiet", "--output=json", f"--output-path={report}"]
-            + [f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}"],
-            env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0 or not report.exists():
-            scores[url] = {"error": result.stderr[-300:]}
+    return binary
+
+
+def lighthouse_run(binary: Path, url: str, report: Path) -> dict | str:
+    """One mobile run (Lighthouse's default: simulated slow 4G, CPU 4x slower):
+    the JSON report, or the reason it failed."""
+    flags = "--headless=new " + " ".join(CHROMIUM_ARGS)
+    result = subprocess.run(
+        [str(binary), url, "--quiet", "--output=json", f"--output-path={report}"]
+        + [f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}"],
+        env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not report.exists():
+        return result.stderr[-300:]
+    return json.loads(report.read_text())
+
+
+def failing_audits(data: dict, top: int = 6) -> list[str]:
+    """The performance audits of one report that lost points or flag savings,
+    largest estimated saving first."""
+    rows = []
+    for ref in data["categories"]["performance"]["auditRefs"]:
+        audit = data["audits"][ref["id"]]
+        if ref.get("group") == "metrics" or audit.get("score") in (None, 1):
             continue
-        data = json.loads(report.read_text())
-        scores[url] = {
-            name: round((data["categories"][name]["score"] or 0) * 100)
-            for name in CATEGORIES
-        }
-    shutil.rmtree(work, ignore_errors=True)
-    return scores
+        savings = audit.get("metricSavings") or {}
+        cost = savings.get("LCP", 0) + savings.get("FCP", 0) + savings.get("TBT", 0)
+        if audit["score"] >= 0.9 and not cost:
+            continue
+        shown = audit.get("displayValue") or ""
+        rows.append((cost, f"{ref['id']} {shown}".strip()))
+    return [text for _, text in sorted(rows, key=lambda row: -row[0])[:top]]
+
+
+def summary(data: dict) -> dict[str, object]:
+    """Scores 0-100, the key metrics and the failing audits of one report."""
+    row: dict[str, object] = {
+        name: round((data["categories"][name]["score"] or 0) * 100)
+        for name in CATEGORIES
+    }
+    for short, audit in METRICS.items():
+        value = data["audits"][audit]["numericValue"]
+        row[short] = round(value, 3) if short == "CLS" else round(value)
+    row["benchmark_index"] = data["environment"]["benchmarkIndex"]
+    row["failing"] = failing_audits(data)
+    return row
+
+
+def lighthouse(
+    base: str, pages: list[str], runs: int, reports: Path | None = None
+) -> dict[str, dict[str, object]] | str:
+    """Per page, ``runs`` Lighthouse mobile runs one after another: the median
+    of each category and metric, every run's performance score with the load
+    average before it, and the failing audits of the median run. With
+    ``reports``, each run's JSON is kept there."""
+    work = Path(tempfile.mkdtemp(prefix="lighthouse-"))
+    try:
+        binary = install_lighthouse(work)
+        if isinstance(binary, str):
+            return binary
+        results: dict[str, dict[str, object]] = {}
+        for path in pages:
+            done = []
+            for number in range(runs):
+                load_before = load()
+                data = lighthouse_run(binary, base + path, work / "report.json")
+                if isinstance(data, str):
+                    results["/" + path] = {"error": data}
+                    break
+                if reports:
+                    reports.mkdir(parents=True, exist_ok=True)
+                    name = (path.strip("/").replace("/", "-") or "inicio") + ".json"
+                    shutil.copy(work / "report.json", reports / f"{number}-{name}")
+                done.append({**summary(data), "load_before": load_before})
+            else:
+                keys = [*CATEGORIES, *METRICS, "benchmark_index"]
+                median = {k: statistics.median(r[k] for r in done) for k in keys}
+                by_score = sorted(done, key=lambda r: r["performance"])
+                median["failing"] = by_score[len(by_score) // 2]["failing"]
+                median["runs"] = [
+                    f"{r['performance']} (carga {r['load_before']})" for r in done
+                ]
+                results["/" + path] = median
+        return results
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_lighthouse(results: dict[str, dict[str, object]] | str) -> None:
+    if isinstance(results, str):
+        print("\nLighthouse:", results)
+        return
+    print("\nLighthouse móvel (mediana; meta: >= 95 em desempenho, 100 nas demais)")
+    head = "  ".join(f"{c[:4]:>4}" for c in CATEGORIES)
+    print(
+        f"{'página':<24} {head}  {'FCP':>5} {'LCP':>5} {'TBT':>4} {'CLS':>5} {'SI':>5}"
+    )
+    for page, row in results.items():
+        if "error" in row:
+            print(f"{page:<24} falhou: {row['error']}")
+            continue
+        scores = "  ".join(f"{row[c]:>4}" for c in CATEGORIES)
+        print(
+            f"{page:<24} {scores}  {row['FCP']:>5} {row['LCP']:>5} {row['TBT']:>4}"
+            f" {row['CLS']:>5} {row['SI']:>5}"
+        )
+        runs, index = ", ".join(row["runs"]), row["benchmark_index"]
+        print(f"  execuções: {runs}; benchmarkIndex {index}")
+        for audit in row["failing"]:
+            print(f"  - {audit}")
+    print(
+        "(FCP, LCP, TBT e SI em ms; o Lighthouse simula 4G lento e CPU 4x mais lenta)"
+    )
 
 
 def main() -> int:
@@ -204,7 +317,12 @@ def main() -> int:
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--screenshots", type=Path, default=None)
+    parser.add_argument("--lighthouse-runs", type=int, default=3)
+    parser.add_argument("--lighthouse-reports", type=Path, default=None)
+    parser.add_argument("--lighthouse-only", action="store_true")
     args = parser.parse_args()
+    if args.lighthouse_only:
+        args.builds, args.skip_suite, args.skip_lighthouse = 1, True, False
 
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -239,15 +357,19 @@ def main() -> int:
                 results["busy_loops"] = loops
         with serve(site) as port:
             base = f"http://127.0.0.1:{port}/"
-            weights = page_weights(base)
-            results["pages"] = weights
-            shots = args.screenshots or Path(tempfile.mkdtemp(prefix="telas-375-"))
-            results["best_practice_375"] = phone_views(base, shots)
-            results["screenshots"] = str(shots)
+            if not args.lighthouse_only:
+                results["pages"] = page_weights(base)
+                shots = args.screenshots or Path(tempfile.mkdtemp(prefix="telas-"))
+                results["best_practice_375"] = phone_views(base, shots)
+                results["screenshots"] = str(shots)
             if not args.skip_lighthouse:
-                heaviest = max(weights, key=lambda row: row["gzip_bytes"])
-                urls = [base, base + str(heaviest["page"]).lstrip("/")]
-                results["lighthouse"] = lighthouse(urls)
+                results["cores"] = os.cpu_count()
+                results["lighthouse"] = lighthouse(
+                    base,
+                    LIGHTHOUSE_PAGES,
+                    args.lighthouse_runs,
+                    args.lighthouse_reports,
+                )
 
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
@@ -272,16 +394,18 @@ def main() -> int:
                 f"suíte ao lado de {results['busy_loops']} laços ocupados:"
                 f" {results['loaded_suite_seconds']} s"
             )
-    print(f"\n{'página':<40} {'requisições':>11} {'KiB gzip':>9}")
-    for row in results["pages"]:
-        kib = row["gzip_bytes"] / 1024
-        print(f"{row['page']:<40} {row['requests']:>11} {kib:>9.1f}")
-    print("(primeira visita; meta: < 150 KiB por página; < 100 KiB sem diagrama)")
-    print(f"\ntelas a 375 px: {results['screenshots']}")
-    found = {p: v for p, v in results["best_practice_375"].items() if v}
-    print("axe best-practice a 375 px:", json.dumps(found, ensure_ascii=False) or "{}")
+    if "pages" in results:
+        print(f"\n{'página':<40} {'requisições':>11} {'KiB gzip':>9}")
+        for row in results["pages"]:
+            kib = row["gzip_bytes"] / 1024
+            print(f"{row['page']:<40} {row['requests']:>11} {kib:>9.1f}")
+        print("(primeira visita; meta: < 150 KiB por página; < 100 KiB sem diagrama)")
+        print(f"\ntelas a 375 px: {results['screenshots']}")
+        found = {p: v for p, v in results["best_practice_375"].items() if v}
+        print("axe best-practice a 375 px:", json.dumps(found, ensure_ascii=False))
     if "lighthouse" in results:
-        print("\nLighthouse:", json.dumps(results["lighthouse"], indent=2))
+        print_lighthouse(results["lighthouse"])
+        print(f"({results['cores']} núcleos; carga agora {load()})")
     return 0
 
 

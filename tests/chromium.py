@@ -43,6 +43,32 @@ POLL = 20
 # Material's page script has run (it names the search dialog): the page is
 # ready for the checks without waiting for the network to go idle.
 READY = "document.querySelector('.md-search[aria-label]') !== null"
+# With content.lazy (mkdocs.yml) Material mounts a code block (its copy button
+# and the button's wrapper) only when the block first comes into view: bring
+# each block shown on the page into view until it has its button, then go back
+# to the top (the page and its sidebars). Blocks in a tab not chosen or a
+# closed section (checkVisibility() is false there) stay as they are.
+MOUNT_CODE_BLOCKS = """async () => {
+  const frame = () =>
+    new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  for (const code of document.querySelectorAll('.md-content pre > code')) {
+    const pre = code.parentElement;
+    for (let tries = 0; tries < 10 && code.checkVisibility() &&
+         !pre.querySelector('.md-code__button'); tries++) {
+      code.scrollIntoView({block: 'center'});
+      await frame();
+    }
+  }
+  // Back to the page as loaded: the sidebars' table of contents followed the
+  // reading position (toc.follow) and stays scrolled otherwise.
+  scrollTo(0, 0);
+  await frame();
+  await frame();
+  document.querySelectorAll('.md-sidebar__scrollwrap').forEach((wrap) => {
+    wrap.scrollTop = 0;
+  });
+  await frame();
+}"""
 
 
 def require(available: bool, reason: str) -> None:

@@ -5,7 +5,9 @@ or 375 px with touch emulation, where Material drops the code blocks'
 tabindex), and for some pages the search open, the drawer open, or the 404
 page. The first test that reads a visit makes it, and the tests that read the
 same visit share its record; a dark visit is its light visit with the palette
-switched in place. A visit that times out is tried once more and then fails
+switched in place. A plain load first brings every code block shown into
+view, as a reader scrolling would: Material mounts them only then
+(``content.lazy``). A visit that times out is tried once more and then fails
 the tests that read it, and only those. The browser, and what happens where
 Chromium or axe-core is missing, is in ``tests/chromium.py``; what readers
 type into the search, in ``test_search.py``.
@@ -18,7 +20,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.chromium import AXE, POLL, READY, Browser, Stage, playwright_api, type_query
+from tests.chromium import (
+    AXE,
+    MOUNT_CODE_BLOCKS,
+    POLL,
+    READY,
+    Browser,
+    Stage,
+    playwright_api,
+    type_query,
+)
 from tests.site import PAGES
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -82,7 +93,8 @@ FACTS = """() => {
     h1: (document.querySelector('h1') || {}).textContent || '',
     text: document.body.innerText,
     scheme: document.body.getAttribute('data-md-color-scheme'),
-    blocks: document.querySelectorAll('.md-content pre > code').length,
+    blocks: [...document.querySelectorAll('.md-content pre > code')]
+      .filter((code) => code.checkVisibility()).length,
     buttons: document.querySelectorAll(
       ".md-content .md-code__button[data-md-type='copy']").length,
     svgs: [...document.querySelectorAll(".md-content svg[role='img']")]
@@ -215,6 +227,10 @@ async def _visit(
         stage("Material's page script")
         await page.wait_for_function(READY, polling=POLL)
         seen.facts["before_search"] = list(seen.requests)
+        if visit.state == "load":
+            seen.facts["buttons_at_load"] = (await page.evaluate(FACTS))["buttons"]
+            stage("every code block shown brought into view")
+            await page.evaluate(MOUNT_CODE_BLOCKS)
         if visit.state.startswith("search:"):
             stage("the search box to take the focus")
             await page.keyboard.press("/")  # Material's shortcut opens search
@@ -326,10 +342,22 @@ def test_page_loads_offline_and_complete(path: str, browser_results, site_url) -
     assert seen.errors == []
     assert "--8<--" not in seen.facts["text"], "an include was not resolved"
     blocks, buttons = seen.facts["blocks"], seen.facts["buttons"]
-    assert buttons == blocks, f"{blocks} code blocks, {buttons} copy buttons"
+    assert buttons == blocks, f"{blocks} code blocks shown, {buttons} copy buttons"
     for width, height in seen.facts["svgs"]:
         assert width > 100
         assert height > 100
+
+
+@pytest.mark.xdist_group("page:mensagens/")
+def test_code_blocks_out_of_view_are_mounted_when_seen(browser_results) -> None:
+    """content.lazy: Material mounts a code block (copy button, size watch)
+    when it first comes into view. Mounting the message index's 37 blocks at
+    load was most of its main-thread work, what Lighthouse's Total Blocking
+    Time counts (scripts/benchmark.py)."""
+    seen = browser_results[Visit("mensagens/", WIDTHS["mobile"])]
+    assert seen.facts["blocks"] > 30
+    assert seen.facts["buttons_at_load"] < seen.facts["blocks"] / 4
+    assert seen.facts["buttons"] == seen.facts["blocks"]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
