@@ -386,7 +386,7 @@ def main() -> int:
         return 0
     build = results["build_seconds_median"]
     print(f"mkdocs build --strict (mediana): {build} s  (meta < 2 s)")
-    if "cores" in results:
+    if "quick_runs" in results:
         cores = results["cores"]
         if results["bytecode_off"]:
             print(
