@@ -338,7 +338,7 @@ def main() -> int:
     if args.lighthouse_only:
         args.builds, args.skip_suite, args.skip_lighthouse = 1, True, False
 
-    results: dict[str, object] = {}
+    results: dict[str, object] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         times = build_times(site, args.builds)
@@ -358,7 +358,6 @@ def main() -> int:
             results["suite_runs"] = runs
             if runs:
                 results["suite_seconds"] = statistics.median(r["seconds"] for r in runs)
-            results["cores"] = os.cpu_count()
             results["bytecode_off"] = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
             if args.loaded:
                 loops = 3 * (os.cpu_count() or 1)
@@ -373,7 +372,6 @@ def main() -> int:
                 results["best_practice_375"] = phone_views(base, shots)
                 results["screenshots"] = str(shots)
             if not args.skip_lighthouse:
-                results["cores"] = os.cpu_count()
                 results["lighthouse"] = lighthouse(
                     base,
                     LIGHTHOUSE_PAGES,

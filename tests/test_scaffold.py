@@ -304,9 +304,10 @@ def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> N
     pytest_cmd += ["-m", "not browser"]  # the contributor's loop
     # The guide's ``-k`` selection, collected from the modules it reaches
     # (recording needs only the snippets' module).
+    keyword = ["-k", "ftp_recusa or ftp"]
     modules = ["test_snippets.py", "test_network.py", "test_spelling.py"]
-    select = ["-k", "ftp_recusa or ftp", *(f"tests/{name}" for name in modules)]
-    select_runs = [*select[:2], "tests/test_snippets.py"]
+    select = [*keyword, *(f"tests/{name}" for name in modules)]
+    select_runs = [*keyword, "tests/test_snippets.py"]
     recorded = run([*pytest_cmd, *select_runs, "--update-examples"], tmp_path)
     assert recorded.returncode == 0, recorded.stdout
     assert "#> Recusada: nenhum servidor FTP escuta nessa porta.\n" in (
