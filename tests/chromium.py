@@ -80,19 +80,33 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def playwright_api() -> Any:
-    """playwright.async_api, or a skip (a failure under REQUIRE_BROWSER=1)."""
+def playwright_api(flavour: str = "async") -> Any:
+    """``playwright.async_api`` (or ``sync_api``), or a skip (a failure under
+    REQUIRE_BROWSER=1)."""
     try:
-        return importlib.import_module("playwright.async_api")
+        return importlib.import_module(f"playwright.{flavour}_api")
     except ImportError as error:
         require(False, f"Playwright unavailable: {error}")
+
+
+def require_chromium() -> None:
+    """Skip (fail under REQUIRE_BROWSER=1) unless Chromium is here and can be
+    started: a file that is there but is not a program (a broken install,
+    ``/dev/null`` mounted over it) counts as missing."""
+    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
+    runnable = CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
+    require(runnable, f"Chromium at {CHROMIUM} is not a program that can be run")
+
+
+def require_axe() -> None:
+    require(AXE.exists(), "axe-core missing: run npm ci --prefix tests/browser")
 
 
 def require_browser() -> Any:
     """Playwright's API once Chromium and axe-core are known to be here."""
     api = playwright_api()
-    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
-    require(AXE.exists(), "axe-core missing: run npm ci --prefix tests/browser")
+    require_chromium()
+    require_axe()
     return api
 
 

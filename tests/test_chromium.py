@@ -4,11 +4,13 @@ where it waited (no Chromium needed: the steps here only sleep)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from tests import chromium
 from tests.chromium import ATTEMPTS, Browser, Stage
 
 
@@ -77,3 +79,42 @@ def test_the_loop_runs_only_during_a_step(browser: Browser) -> None:
 
     assert browser.step("a step", attempt)
     assert asyncio.run(asyncio.sleep(0, result="ran")) == "ran"
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: None, "Chromium not found at"),
+        (lambda path: path.write_text(""), "is not a program that can be run"),
+        (lambda path: path.mkdir(), "is not a program that can be run"),
+    ],
+    ids=["missing", "not_executable", "a_folder"],
+)
+def test_a_chromium_that_cannot_run_is_a_skip_with_the_reason(
+    make: Callable[[Path], object],
+    reason: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As with /dev/null mounted over /usr/bin/chromium: the browser tests are
+    skipped with the reason, not errors of a failed launch; under
+    REQUIRE_BROWSER=1 they fail with it."""
+    path = tmp_path / "chromium"
+    make(path)
+    monkeypatch.setattr(chromium, "CHROMIUM", path)
+    monkeypatch.delenv("REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=reason):
+        chromium.require_chromium()
+    monkeypatch.setenv("REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match=reason):
+        chromium.require_chromium()
+
+
+def test_an_executable_chromium_file_is_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "chromium"
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    monkeypatch.setattr(chromium, "CHROMIUM", path)
+    chromium.require_chromium()

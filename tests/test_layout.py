@@ -9,7 +9,6 @@ all measures of a page (``MEASURE``) and each test reads its part."""
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import chromium
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, MOUNT_CODE_BLOCKS
 from tests.site import DOCS
 
@@ -187,12 +187,6 @@ MEASURE = """async () => {
 }"""
 
 
-def browser_required(reason: str) -> None:
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)", pytrace=False)
-    pytest.skip(reason)
-
-
 def site_pages(site: Path) -> list[str]:
     """Every page of the built site, as a path under the site's URL."""
     pages = (p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
@@ -223,12 +217,8 @@ def measures(built_site: Path, site_url: str) -> dict[str, dict]:
     Playwright runs only inside this fixture: its sync API keeps an event loop
     running in this thread while it is open, and asyncio.run() in any later
     test would refuse to start."""
-    if not CHROMIUM.exists():
-        browser_required(f"Chromium not found at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        browser_required(f"Playwright unavailable: {error}")
+    chromium.require_chromium()
+    sync_playwright = chromium.playwright_api("sync").sync_playwright
     found: dict[str, dict] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import diagnostico
 import pytest
 
+from tests import chromium
 from tests.chromium import AXE, CHROMIUM, CHROMIUM_ARGS
 from tests.corpus import CORPUS, OUTPUTS, Entry, printed_comments
 from tests.scenarios import SCENARIOS
@@ -330,21 +331,11 @@ def test_reader_page_first_view_is_light_and_the_table_loads_on_demand(
 # --------------------------------------------------------------------------
 
 
-def browser_required(reason: str) -> None:
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def reader_tab(site_url: str) -> Iterator[tuple[object, list[str]]]:
     """The reader page open in Chromium, with every request it made."""
-    if not CHROMIUM.exists():
-        browser_required(f"Chromium not found at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        browser_required(f"Playwright unavailable: {error}")
+    chromium.require_chromium()
+    sync_playwright = chromium.playwright_api("sync").sync_playwright
     requests: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -493,8 +484,7 @@ AXE_RUN = """async () => (await axe.run(document, {
 def test_page_with_a_reading_has_no_accessibility_violation(
     text: str, reader_tab: tuple[object, list[str]], page_readings: dict[str, dict]
 ) -> None:
-    if not AXE.exists():
-        browser_required("axe-core missing: run npm ci --prefix tests/browser")
+    chromium.require_axe()
     page, _ = reader_tab
     paste(page, text)
     if not page.evaluate("() => typeof axe !== 'undefined'"):
