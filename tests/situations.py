@@ -19,10 +19,14 @@ import contextlib
 import socket
 import socketserver
 import struct
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 LOOPBACK_V4 = "127.0.0.1"
 LOOPBACK_V6 = "::1"
@@ -291,15 +295,46 @@ def http_late() -> Iterator[int]:
         server.server_close()
 
 
-def _hold(stack: contextlib.ExitStack, host: str, port: int) -> socket.socket:
-    """``port`` itself on ``host``, bound (not listening) for the context;
-    the test is skipped where something on this machine holds it."""
-    try:
-        return stack.enter_context(bound_socket(host, port))
-    except OSError as exc:
-        import pytest  # only here: situations are plain context managers
+# How long a documented port may be held by another test of this machine
+# (another xdist worker, a nested run) before the wait fails: each holder
+# keeps it for one snippet run.
+PORT_WAIT_SECONDS = 120.0
 
+
+def _port_lock(port: int) -> FileLock:
+    """One lock per documented port, shared by every process of this machine
+    (re-entrant in a thread: a situation holds the port on both families)."""
+    path = Path(tempfile.gettempdir()) / f"loopback-port-{port}.lock"
+    return FileLock(path, is_singleton=True)
+
+
+def _hold(stack: contextlib.ExitStack, host: str, port: int) -> socket.socket:
+    """``port`` itself on ``host``, bound (not listening) for the context.
+
+    Tests that need the same documented port take turns (a file lock), and
+    ``SO_REUSEADDR`` lets a turn start while the previous one's closed
+    connections are still in TIME_WAIT (``v4_closes_5432`` leaves some for
+    60 s). The test is skipped only where something else on this machine
+    holds the port.
+    """
+    import pytest  # only here: situations are plain context managers
+
+    lock = _port_lock(port)
+    try:
+        stack.enter_context(lock.acquire(timeout=PORT_WAIT_SECONDS))
+    except Timeout:
+        pytest.fail(
+            f"port {port}: another test kept it for more than "
+            f"{PORT_WAIT_SECONDS:g} s (lock {lock.lock_file})"
+        )
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = stack.enter_context(socket.socket(family, socket.SOCK_STREAM))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
         pytest.skip(f"port {port} is in use on {host} here: {exc}")
+    return sock
 
 
 @contextlib.contextmanager

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import _socket
+import contextlib
 import socket
 import sys
+import threading
 from typing import Any
 
 import pytest
 
-from tests import lab
+from tests import lab, situations
 from tests.network import NonLoopbackError, guarded
 from tests.runner import documented_output, situations_behind
 from tests.scenarios import SCENARIOS, Run, Scenario
@@ -49,6 +51,51 @@ def test_documented_port_reaches_the_situation(name: str, expected: str) -> None
 def test_dual_stack_situations(name: str, v4: str, v6: str) -> None:
     with situations_behind(Run(ports={8080: name})):
         assert (outcome(LOOPBACK_V4, 8080), outcome(LOOPBACK_V6, 8080)) == (v4, v6)
+
+
+@needs_ipv6
+def test_fixed_port_is_free_again_right_after_a_server_closed_on_it() -> None:
+    """``v4_closes_5432`` closes first, so 127.0.0.1:5432 is in TIME_WAIT for
+    60 s: the next run that holds 5432 (another worker's, a second later)
+    must still get its refusal, not a skip."""
+    with contextlib.ExitStack() as stack:
+        port = stack.enter_context(SITUATIONS["v4_closes_5432"].start())
+        with socket.create_connection((LOOPBACK_V4, port), timeout=1) as conn:
+            assert conn.recv(1) == b""  # the server closed first
+    for name in ("refused_5432", "v4_closes_5432"):
+        try:
+            with SITUATIONS[name].start() as port:
+                assert outcome(LOOPBACK_V6, port) == "refused"
+        except pytest.skip.Exception as exc:
+            pytest.fail(f"{name} was skipped right after a run on its port: {exc}")
+
+
+def test_runs_on_the_same_fixed_port_take_turns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two runs that need port 5432 at once (two xdist workers) wait for each
+    other; one that waits too long fails with the reason, never skips."""
+    monkeypatch.setattr(situations, "PORT_WAIT_SECONDS", 0.3)
+    failures: list[str] = []
+
+    def second_run() -> None:
+        try:
+            with SITUATIONS["refused_5432"].start():
+                failures.append("entered while the port was held")
+        except pytest.fail.Exception as exc:
+            failures.append(str(exc))
+        except pytest.skip.Exception as exc:
+            failures.append(f"skipped: {exc}")
+
+    with SITUATIONS["refused_5432"].start() as port:
+        waiter = threading.Thread(target=second_run)
+        waiter.start()
+        waiter.join(5)
+        assert outcome(LOOPBACK_V4, port) == "refused"
+    assert len(failures) == 1
+    assert "another test kept it for more than 0.3 s" in failures[0]
+    with SITUATIONS["refused_5432"].start() as port:  # free again once released
+        assert outcome(LOOPBACK_V4, port) == "refused"
 
 
 def test_hosts_override_orders_addresses() -> None:
