@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
@@ -23,18 +24,52 @@ CODE_BLOCK = re.compile(
 )
 
 
+def files_under(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def snippets_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """One copy of snippets/ per module (and xdist worker) with its contents:
+    a fresh copy for each test cost more than most of the tests."""
+    folder = tmp_path_factory.mktemp("scaffold") / "snippets"
+    shutil.copytree(SNIPPETS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder, files_under(folder)
+
+
 @pytest.fixture(autouse=True)
-def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The scaffold writes into a copy: a failing test never touches the tree."""
+def sandbox(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    snippets_copy: tuple[Path, dict[Path, bytes]],
+) -> Iterator[None]:
+    """The scaffold writes into a copy: a failing test never touches the tree.
+
+    ``tmp_path/snippets`` leads to the module's copy of snippets/, put back
+    as it was after each test, so every test starts from the real tree.
+    """
+    copy, pristine = snippets_copy
+    (tmp_path / "snippets").symlink_to(copy, target_is_directory=True)
     monkeypatch.setattr(scaffold, "SNIPPETS", tmp_path / "snippets")
     monkeypatch.setattr(scaffold, "TABLE", tmp_path / "scenarios.py")
     monkeypatch.setattr(scaffold, "JOURNAL", tmp_path / ".scaffold-pendente")
     for name, path in (("README", "tests/README.md"), ("GUIDE", "CONTRIBUTING.md")):
-        copy = tmp_path / Path(path).name
-        shutil.copy2(ROOT / path, copy)
-        monkeypatch.setattr(scaffold, name, copy)
-    shutil.copytree(SNIPPETS, scaffold.SNIPPETS)
+        target = tmp_path / Path(path).name
+        shutil.copy2(ROOT / path, target)
+        monkeypatch.setattr(scaffold, name, target)
     shutil.copy2(ROOT / "tests" / "scenarios.py", scaffold.TABLE)
+    yield
+    for path in sorted(copy.rglob("*"), reverse=True):  # files before folders
+        if path.is_dir() and not any(path.iterdir()) and path != copy:
+            if not any(p.is_relative_to(path) for p in pristine):
+                path.rmdir()
+        elif path.is_file() and path not in pristine:
+            path.unlink()
+    for path, data in pristine.items():
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    assert files_under(copy) == pristine, "the copy of snippets/ was not put back"
 
 
 def tree_state() -> dict[Path, bytes]:
