@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -9,15 +10,29 @@ import pytest
 
 from scripts import spelling
 
+# One worker runs this module: Hunspell loads its dictionary (a third of a
+# second of CPU) once per run of the per-file tests, not once per worker.
+pytestmark = pytest.mark.xdist_group("spelling")
 
-def require_hunspell() -> None:
-    """Skip where Hunspell's pt_BR dictionary is missing, unless required."""
+
+@functools.cache
+def hunspell_problem() -> str | None:
+    """Why Hunspell's pt_BR dictionary cannot be used here, asked once."""
     try:
         spelling.hunspell_unknown({"conexão"})
     except spelling.SpellingUnavailable as exc:
-        if os.environ.get("REQUIRE_SPELLING") == "1":
-            pytest.fail(f"{exc} (REQUIRE_SPELLING=1)", pytrace=False)
-        pytest.skip(str(exc))
+        return str(exc)
+    return None
+
+
+def require_hunspell() -> None:
+    """Skip where Hunspell's pt_BR dictionary is missing, unless required."""
+    problem = hunspell_problem()
+    if problem is None:
+        return
+    if os.environ.get("REQUIRE_SPELLING") == "1":
+        pytest.fail(f"{problem} (REQUIRE_SPELLING=1)", pytrace=False)
+    pytest.skip(problem)
 
 
 @pytest.fixture(scope="session")
