@@ -323,26 +323,38 @@ def print_lighthouse(results: dict[str, dict[str, object]] | str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--builds", type=int, default=5)
+
+    def count(text: str) -> int:
+        if not text.isdigit():
+            raise argparse.ArgumentTypeError(f"um número inteiro >= 0, não {text!r}")
+        return int(text)
+
+    parser.add_argument("--builds", type=count, default=5)
     parser.add_argument("--skip-suite", action="store_true")
-    parser.add_argument("--suite-runs", type=int, default=1)
-    parser.add_argument("--quick-runs", type=int, default=3)
+    parser.add_argument("--suite-runs", type=count, default=1)
+    parser.add_argument("--quick-runs", type=count, default=3)
     parser.add_argument("--loaded", action="store_true")
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--screenshots", type=Path, default=None)
-    parser.add_argument("--lighthouse-runs", type=int, default=3)
+    parser.add_argument("--lighthouse-runs", type=count, default=3)
     parser.add_argument("--lighthouse-reports", type=Path, default=None)
     parser.add_argument("--lighthouse-only", action="store_true")
     args = parser.parse_args()
     if args.lighthouse_only:
         args.builds, args.skip_suite, args.skip_lighthouse = 1, True, False
+    if args.builds == 0 and not args.skip_lighthouse:
+        parser.error(
+            "--builds 0 precisa de --skip-lighthouse "
+            "(o Lighthouse mede o site construído)"
+        )
 
     results: dict[str, object] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         times = build_times(site, args.builds)
-        results["build_seconds_median"] = round(statistics.median(times), 2)
+        if times:
+            results["build_seconds_median"] = round(statistics.median(times), 2)
         if not args.skip_suite:
             suite = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
             suite += ["-n", "auto"]  # as the README runs it
@@ -382,8 +394,9 @@ def main() -> int:
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return 0
-    build = results["build_seconds_median"]
-    print(f"mkdocs build --strict (mediana): {build} s  (meta < 2 s)")
+    if "build_seconds_median" in results:
+        build = results["build_seconds_median"]
+        print(f"mkdocs build --strict (mediana): {build} s  (meta < 2 s)")
     if "quick_runs" in results:
         cores = results["cores"]
         if results["bytecode_off"]:

@@ -1,10 +1,15 @@
-"""What the suite relies on from its test tools, checked with the pinned versions."""
+"""The suite's own tools: what it relies on from pytest-xdist (at the pinned
+versions) and the benchmark's handling of bad input."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests.paths import ROOT
 
 GROUPED = """
 import os
@@ -56,3 +61,26 @@ def test_loadgroup_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
     workers = {path.read_text() for path in seen.iterdir()}
     assert len(list(seen.iterdir())) == 6
     assert len(workers) == 1, f"one group ran on {sorted(workers)}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--builds", "-1"], "um número inteiro >= 0, não '-1'"),
+        (["--quick-runs", "x"], "um número inteiro >= 0, não 'x'"),
+        (["--builds", "0"], "--builds 0 precisa de --skip-lighthouse"),
+    ],
+)
+def test_benchmark_refuses_bad_counts_before_measuring(
+    argv: list[str], message: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "benchmark.py"), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
