@@ -376,20 +376,22 @@ def main() -> int:
                 with busy_loops(loops):
                     results["loaded_suite_seconds"] = round(timed(suite), 1)
                 results["busy_loops"] = loops
-        with serve(site) as port:
-            base = f"http://127.0.0.1:{port}/"
-            if not args.lighthouse_only:
-                results["pages"] = page_weights(base)
-                shots = args.screenshots or Path(tempfile.mkdtemp(prefix="telas-"))
-                results["best_practice_375"] = phone_views(base, shots)
-                results["screenshots"] = str(shots)
-            if not args.skip_lighthouse:
-                results["lighthouse"] = lighthouse(
-                    base,
-                    LIGHTHOUSE_PAGES,
-                    args.lighthouse_runs,
-                    args.lighthouse_reports,
-                )
+        # The page weights, the phone views and Lighthouse measure the built site.
+        if times:
+            with serve(site) as port:
+                base = f"http://127.0.0.1:{port}/"
+                if not args.lighthouse_only:
+                    results["pages"] = page_weights(base)
+                    shots = args.screenshots or Path(tempfile.mkdtemp(prefix="telas-"))
+                    results["best_practice_375"] = phone_views(base, shots)
+                    results["screenshots"] = str(shots)
+                if not args.skip_lighthouse:
+                    results["lighthouse"] = lighthouse(
+                        base,
+                        LIGHTHOUSE_PAGES,
+                        args.lighthouse_runs,
+                        args.lighthouse_reports,
+                    )
 
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
