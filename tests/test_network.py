@@ -13,6 +13,12 @@ import pytest
 
 from tests import lab, situations
 from tests.network import NonLoopbackError, guarded
+from tests.offenders import (
+    BLIND_SPOTS,
+    connect_ex_to_outside,
+    tcp_to_outside,
+    udp_to_outside,
+)
 from tests.runner import documented_output, situations_behind
 from tests.scenarios import SCENARIOS, Run, Scenario
 from tests.situations import LOOPBACK_V4, LOOPBACK_V6, SITUATIONS, ipv6_available
@@ -110,67 +116,12 @@ def test_invalid_names_fail_like_the_resolver() -> None:
     assert info.value.errno == socket.EAI_NONAME
 
 
-def _udp_to_outside() -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.sendto(b"x", ("192.0.2.1", 53))  # TEST-NET-1: never routed
-
-
-def _tcp_to_outside() -> None:
-    with socket.socket() as sock:
-        sock.connect(("192.0.2.1", 80))
-
-
-def _connect_ex_to_outside() -> None:
-    with socket.socket() as sock:
-        sock.connect_ex(("192.0.2.1", 80))
-
-
-def _sendmsg_to_outside() -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.sendmsg([b"x"], [], 0, ("192.0.2.1", 53))
-
-
-def _c_level_connect() -> None:
-    """The C method itself, past the patched ``socket.socket.connect``: the
-    path a C extension built on ``_socket`` takes."""
-    sock = _socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # no `with` in C
-    try:
-        sock.connect(("192.0.2.1", 9))
-    finally:
-        sock.close()
-
-
-def _c_level_connect_ex() -> None:
-    sock = _socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.connect_ex(("192.0.2.1", 9))
-    finally:
-        sock.close()
-
-
-def _c_level_getaddrinfo() -> None:
-    _socket.getaddrinfo("example.com", 80)
-
-
-# The blind spots a deliberate breakage found: each swallowed its error and
-# stayed green. Each is now refused before the system call and recorded.
-BLIND_SPOTS = {
-    "sendmsg": _sendmsg_to_outside,
-    "gethostbyaddr": lambda: socket.gethostbyaddr("192.0.2.1"),
-    "getnameinfo": lambda: socket.getnameinfo(("192.0.2.1", 80), 0),
-    "getnameinfo_v6": lambda: socket.getnameinfo(("2001:db8::1", 80), 0),
-    "c_level_connect": _c_level_connect,
-    "c_level_connect_ex": _c_level_connect_ex,
-    "c_level_getaddrinfo": _c_level_getaddrinfo,
-}
-
-
 # Runs one blind spot under the guard, as the suite runs a snippet, and
 # prints how many violations were recorded.
 GUARDED_OFFENDER = """
 import contextlib, sys
 from tests.network import guarded
-from tests.test_network import BLIND_SPOTS
+from tests.offenders import BLIND_SPOTS
 with guarded() as network:
     with contextlib.suppress(Exception):  # the snippet hides the error
         BLIND_SPOTS[sys.argv[1]]()
@@ -291,9 +242,9 @@ def test_the_audit_hook_rests_between_tests() -> None:
 @pytest.mark.parametrize(
     "action",
     [
-        _tcp_to_outside,
-        _connect_ex_to_outside,
-        _udp_to_outside,
+        tcp_to_outside,
+        connect_ex_to_outside,
+        udp_to_outside,
         lambda: socket.getaddrinfo("example.com", 80),
         lambda: socket.gethostbyname("example.com"),
         lambda: socket.gethostbyname_ex("example.com"),
