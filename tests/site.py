@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +32,22 @@ def markdown_sources() -> list[Path]:
 
 
 def includes(page: Path) -> list[Include]:
+    """The snippet includes of ``page``, read once per version of the file
+    (the corpus asks for each page's includes once per recorded output)."""
+    stat = page.stat()
+    return list(_includes(page, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _includes(page: Path, mtime_ns: int, size: int) -> tuple[Include, ...]:
+    del mtime_ns, size  # the cache key: a rewritten page is read again
     found = []
     for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
         match = INCLUDE.match(line)
         if match and not match["escape"]:
             path, _, section = match["spec"].partition(":")
             found.append(Include(page, number, path, section or None))
-    return found
+    return tuple(found)
 
 
 def documented_modules(page: Path) -> list[str]:
