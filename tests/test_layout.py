@@ -187,6 +187,30 @@ MEASURE = """async () => {
 }"""
 
 
+# Where the table of contents overflows its box (desktop): scroll to the end
+# of the page, where toc.follow has scrolled the list, then jump back to the
+# top as the "back to top" button does. The list must be back at its top:
+# otherwise its first links stay hidden (axe: target-size).
+TOC_JUMP = """async () => {
+  const frame = () =>
+    new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  const toc = document.querySelector(
+    ".md-sidebar--secondary .md-sidebar__scrollwrap");
+  if (!toc || toc.getClientRects().length === 0 ||
+      toc.scrollHeight <= toc.clientHeight + 1) return null;
+  scrollTo(0, document.documentElement.scrollHeight);
+  let followed = 0;
+  for (let i = 0; i < 50 && followed === 0; i++) {
+    await frame();
+    followed = toc.scrollTop;
+  }
+  scrollTo(0, 0);
+  const until = performance.now() + 2000;
+  while (performance.now() < until && toc.scrollTop !== 0) await frame();
+  return {followed: followed, after: toc.scrollTop};
+}"""
+
+
 def site_pages(site: Path) -> list[str]:
     """Every page of the built site, as a path under the site's URL."""
     pages = (p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
@@ -232,6 +256,7 @@ def measures(built_site: Path, site_url: str) -> dict[str, dict]:
                 tab.wait_for_function("document.querySelector('.md-content')")
                 tab.evaluate(MOUNT_CODE_BLOCKS)
                 found[label][path] = tab.evaluate(MEASURE)
+                found[label][path]["tocJump"] = tab.evaluate(TOC_JUMP)
             if label == "phone":
                 tab.goto(site_url)
                 found["drawer"] = tab.evaluate(DRAWER_CONTRAST)
@@ -422,6 +447,19 @@ def test_tables_become_cards_only_on_a_phone_and_only_when_needed(
 def test_a_diagram_wider_than_the_screen_shows_that_it_goes_on(measures: dict) -> None:
     assert measures["phone"]["diagnostico/"]["wideDiagrams"] == 1
     assert findings(measures, "diagramCue") == {}
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(900)
+def test_table_of_contents_comes_back_to_its_top_with_the_page(measures: dict) -> None:
+    """Material's toc.follow scrolls the list while the reader reads, and
+    leaves it there when no heading is passed; the page script brings it back
+    (overrides/main.html)."""
+    pages = measures["desktop"].items()
+    jumps = {p: m["tocJump"] for p, m in pages if m["tocJump"]}
+    assert len(jumps) >= 5, "pages whose table of contents overflows its box"
+    assert {p: j for p, j in jumps.items() if not j["followed"]} == {}, "toc.follow"
+    assert {p: j["after"] for p, j in jumps.items() if j["after"]} == {}
 
 
 # The contrast of the first section title in the phone's drawer, opened,
