@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from tests.required import unavailable
+
 # Debian's Chromium, as the browser tests and the benchmark start it.
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -75,11 +77,8 @@ MOUNT_CODE_BLOCKS = """async () => {
 
 def require(available: bool, reason: str) -> None:
     """Skip locally, fail where the browser tests are required."""
-    if available:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)", pytrace=False)
-    pytest.skip(reason)
+    if not available:
+        unavailable(reason, "REQUIRE_BROWSER")
 
 
 def playwright_api(flavour: str = "async") -> Any:

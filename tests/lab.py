@@ -421,14 +421,11 @@ def unavailable_reason() -> str | None:
 
 def require() -> None:
     """Skip the calling test where the lab cannot run; fail under REQUIRE_LAB=1."""
-    import pytest
+    from tests.required import unavailable
 
     reason = unavailable_reason()
-    if reason is None:
-        return
-    if os.environ.get("REQUIRE_LAB") == "1":
-        pytest.fail(f"REQUIRE_LAB=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    if reason is not None:
+        unavailable(reason, "REQUIRE_LAB")
 
 
 def script(setup: Setup) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from tests import lab
 from tests.programs import ENV, SESSIONS, TRANSCRIPTS, Transcript, normalized, script
+from tests.required import unavailable
 from tests.runner import record_or_compare
 from tests.site import DOCS, SNIPPETS, includes
 
@@ -23,12 +24,8 @@ def require_programs(transcript: Transcript) -> None:
         lab.ROOT / "tests" / "node" / "node_modules" / ".bin" / "vite"
     ):
         missing.append("vite (npm ci --prefix tests/node)")
-    if not missing:
-        return
-    reason = f"needs {', '.join(missing)}"
-    if os.environ.get("REQUIRE_LAB") == "1":
-        pytest.fail(f"REQUIRE_LAB=1 but the lab {reason}", pytrace=False)
-    pytest.skip(reason)
+    if missing:
+        unavailable(f"the lab needs {', '.join(missing)}", "REQUIRE_LAB")
 
 
 @pytest.mark.lab

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 import pytest
 
 from scripts import spelling
+from tests.required import unavailable
 
 # One worker runs this module: Hunspell loads its dictionary (a third of a
 # second of CPU) once per run of the per-file tests, not once per worker.
@@ -28,11 +28,8 @@ def hunspell_problem() -> str | None:
 def require_hunspell() -> None:
     """Skip where Hunspell's pt_BR dictionary is missing, unless required."""
     problem = hunspell_problem()
-    if problem is None:
-        return
-    if os.environ.get("REQUIRE_SPELLING") == "1":
-        pytest.fail(f"{problem} (REQUIRE_SPELLING=1)", pytrace=False)
-    pytest.skip(problem)
+    if problem is not None:
+        unavailable(problem, "REQUIRE_SPELLING")
 
 
 @pytest.fixture(scope="session")
