@@ -13,6 +13,7 @@ Messages are pt-BR: this is the contributor's tool.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import shutil
@@ -216,6 +217,17 @@ def hunspell_unknown(words: set[str]) -> set[str]:
             "(Debian/Ubuntu: apt-get install hunspell-pt-br)"
         )
     return set(result.stdout.split())
+
+
+@functools.cache
+def unavailable_reason() -> str | None:
+    """Why Hunspell's pt_BR dictionary cannot be used here (``None``: it can),
+    asked once per process: loading the dictionary takes a third of a second."""
+    try:
+        hunspell_unknown({"conexão"})
+    except SpellingUnavailable as exc:
+        return str(exc)
+    return None
 
 
 def accepted(word: str, known: set[str]) -> bool:

@@ -45,15 +45,23 @@ def ipv6_available() -> bool:
 
 @contextlib.contextmanager
 def bound_socket(
-    host: str = LOOPBACK_V4, port: int = 0, kind: int = socket.SOCK_STREAM
+    host: str = LOOPBACK_V4,
+    port: int = 0,
+    kind: int = socket.SOCK_STREAM,
+    *,
+    reuse_address: bool = False,
 ) -> Iterator[socket.socket]:
     """A socket bound to ``host`` (an ephemeral port by default), not listening.
 
     A TCP connection to it is refused by the kernel, and no other process can
     take the port while it is held: the most reliable refusal there is.
+    ``reuse_address`` (``SO_REUSEADDR``) lets it bind a port whose closed
+    connections are still in TIME_WAIT.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, kind) as sock:
+        if reuse_address:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         yield sock
 
@@ -327,14 +335,10 @@ def _hold(stack: contextlib.ExitStack, host: str, port: int) -> socket.socket:
             f"port {port}: another test kept it for more than "
             f"{PORT_WAIT_SECONDS:g} s (lock {lock.lock_file})"
         )
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = stack.enter_context(socket.socket(family, socket.SOCK_STREAM))
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        return stack.enter_context(bound_socket(host, port, reuse_address=True))
     except OSError as exc:
         pytest.skip(f"port {port} is in use on {host} here: {exc}")
-    return sock
 
 
 @contextlib.contextmanager

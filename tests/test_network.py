@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import _socket
-import contextlib
 import socket
 import sys
 import threading
@@ -64,10 +63,11 @@ def test_fixed_port_is_free_again_right_after_a_server_closed_on_it() -> None:
     """``v4_closes_5432`` closes first, so 127.0.0.1:5432 is in TIME_WAIT for
     60 s: the next run that holds 5432 (another worker's, a second later)
     must still get its refusal, not a skip."""
-    with contextlib.ExitStack() as stack:
-        port = stack.enter_context(SITUATIONS["v4_closes_5432"].start())
-        with socket.create_connection((LOOPBACK_V4, port), timeout=1) as conn:
-            assert conn.recv(1) == b""  # the server closed first
+    with (
+        SITUATIONS["v4_closes_5432"].start() as port,
+        socket.create_connection((LOOPBACK_V4, port), timeout=1) as conn,
+    ):
+        assert conn.recv(1) == b""  # the server closed first
     for name in ("refused_5432", "v4_closes_5432"):
         try:
             with SITUATIONS[name].start() as port:

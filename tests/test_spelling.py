@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
@@ -15,19 +14,9 @@ from tests.required import unavailable
 pytestmark = pytest.mark.xdist_group("spelling")
 
 
-@functools.cache
-def hunspell_problem() -> str | None:
-    """Why Hunspell's pt_BR dictionary cannot be used here, asked once."""
-    try:
-        spelling.hunspell_unknown({"conexão"})
-    except spelling.SpellingUnavailable as exc:
-        return str(exc)
-    return None
-
-
 def require_hunspell() -> None:
     """Skip where Hunspell's pt_BR dictionary is missing, unless required."""
-    problem = hunspell_problem()
+    problem = spelling.unavailable_reason()
     if problem is not None:
         unavailable(problem, "REQUIRE_SPELLING")
 
