@@ -42,8 +42,14 @@ def sibling_imports(path: Path) -> list[str]:
     return sorted(n for n in names if (SNIPPETS / f"{n}.py").exists())
 
 
+# The files of the current build (set by on_files, read for every page).
+offered: dict[str, Path] = {}
+
+
 def on_files(files: Files, config, **_: object) -> Files:
-    for relative, path in sources().items():
+    offered.clear()
+    offered.update(sources())
+    for relative, path in offered.items():
         uri = f"{PREFIX}/{relative}"
         files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
@@ -76,7 +82,7 @@ def on_page_markdown(markdown: str, page, **_: object) -> str:
         closer = FENCE.match(lines[index + 2]) if include else None
         if opener and include and closer and closer["fence"] == opener["fence"]:
             out.extend(lines[index : index + 3])
-            if include["path"] in sources():
+            if include["path"] in offered:
                 link = download_line(page.file.src_uri, include["path"])
                 indent = opener["indent"]
                 out.extend(["", indent + link, indent + "{ .baixar }"])

@@ -130,10 +130,19 @@ class Shaper:
             if f != w.lower() and f not in self.stop
         )
         significant = [w for w in folded if len(w) > 2]
+        starts: dict[str, list[int]] = {}  # word -> where it stands
+        for i, word in enumerate(significant):
+            starts.setdefault(word, []).append(i)
         for synonym, parts in self.rules:
-            if parts and any(
-                _matches(significant, i, parts) for i in range(len(significant))
-            ):
+            if not parts:
+                continue
+            first, prefix = parts[0]
+            candidates = (
+                [i for w, at in starts.items() if w.startswith(first) for i in at]
+                if prefix
+                else starts.get(first, [])
+            )
+            if any(_matches(significant, i, parts) for i in candidates):
                 found[synonym] = None
         return " ".join(found)
 
@@ -227,7 +236,8 @@ def shape(site: Path, index_path: Path, docs: Path) -> Report:
 
         def trim(block: re.Match[str], programs: set[str] = listings[page]) -> str:
             nonlocal dropped, kept
-            if _key(block["code"]) in programs | whole_programs:
+            key = _key(block["code"])
+            if key in programs or key in whole_programs:
                 dropped += 1
                 return ""
             kept += 1
