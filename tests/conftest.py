@@ -4,6 +4,7 @@ the built site and the browser."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import subprocess
 import sys
@@ -146,3 +147,16 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     if "not browser" not in (config.option.markexpr or ""):
         return None
     return WORKERS_PER_CORE_WITHOUT_BROWSER * len(os.sched_getaffinity(0))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the process without its last full garbage collection.
+
+    pytest has already collected once to report unraisable exceptions (its own
+    ``pytest_unconfigure``, which runs before this one). A worker that ran the
+    snippets holds every client library (300,000 objects), and the collection
+    that interpreter shutdown makes over them took 0.6 s of each worker's end,
+    while the run waits for them all; ``gc.freeze()`` spares it.
+    """
+    gc.freeze()
