@@ -30,6 +30,14 @@ from tests.paths import ROOT, TESTS
 
 WORDS = TESTS / "palavras.txt"
 DICTIONARY = "pt_BR"
+MISSING_HUNSPELL = (
+    "hunspell não está instalado "
+    "(Debian/Ubuntu: apt-get install hunspell hunspell-pt-br)"
+)
+MISSING_DICTIONARY = (
+    f"o dicionário {DICTIONARY} do hunspell não está instalado "
+    "(Debian/Ubuntu: apt-get install hunspell-pt-br)"
+)
 # The README ends with a summary in English.
 ENGLISH_FROM = {"README.md": "## In English"}
 
@@ -199,10 +207,7 @@ def hunspell_unknown(words: set[str]) -> set[str]:
     """The subset of ``words`` the pt_BR dictionary does not know."""
     binary = shutil.which("hunspell")
     if binary is None:
-        raise SpellingUnavailable(
-            "hunspell não está instalado (Debian/Ubuntu: "
-            "apt-get install hunspell hunspell-pt-br)"
-        )
+        raise SpellingUnavailable(MISSING_HUNSPELL)
     result = subprocess.run(
         [binary, "-d", DICTIONARY, "-i", "utf-8", "-l"],
         input="\n".join(sorted(words)),
@@ -212,21 +217,31 @@ def hunspell_unknown(words: set[str]) -> set[str]:
         check=False,
     )
     if result.returncode != 0 or "Can't open" in result.stderr:
-        raise SpellingUnavailable(
-            f"o dicionário {DICTIONARY} do hunspell não está instalado "
-            "(Debian/Ubuntu: apt-get install hunspell-pt-br)"
-        )
+        raise SpellingUnavailable(MISSING_DICTIONARY)
     return set(result.stdout.split())
 
 
 @functools.cache
 def unavailable_reason() -> str | None:
-    """Why Hunspell's pt_BR dictionary cannot be used here (``None``: it can),
-    asked once per process: loading the dictionary takes a third of a second."""
-    try:
-        hunspell_unknown({"conexão"})
-    except SpellingUnavailable as exc:
-        return str(exc)
+    """Why Hunspell's pt_BR dictionary cannot be used here (``None``: it can).
+
+    Asked once per process, without loading the dictionary (a third of a
+    second): ``hunspell -D`` lists the dictionaries it finds, and ``-d ""``
+    keeps it from loading the locale's own.
+    """
+    binary = shutil.which("hunspell")
+    if binary is None:
+        return MISSING_HUNSPELL
+    listing = subprocess.run(
+        [binary, "-D", "-d", ""],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = listing.stdout + listing.stderr
+    if not re.search(rf"^\S*[/\\]{DICTIONARY}$", found, re.MULTILINE):
+        return MISSING_DICTIONARY
     return None
 
 

@@ -129,6 +129,36 @@ def test_missing_hunspell_is_a_clear_message(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("listed", "reason"),
+    [
+        ("/usr/share/hunspell/en_US", spelling.MISSING_DICTIONARY),
+        ("/usr/share/hunspell/pt_BR_extra", spelling.MISSING_DICTIONARY),
+        ("/usr/share/hunspell/pt_BR", None),
+    ],
+)
+def test_availability_is_read_from_hunspells_list_of_dictionaries(
+    listed: str, reason: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check reads ``hunspell -D`` (no dictionary loaded): only a listed
+    pt_BR counts, and a missing one is named with how to install it."""
+    fake = tmp_path / "hunspell"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "echo 'AVAILABLE DICTIONARIES (path is not mandatory for -d option):' >&2\n"
+        f"echo '{listed}' >&2\n"
+        "exit 1\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(spelling.shutil, "which", lambda name: str(fake))
+    spelling.unavailable_reason.cache_clear()
+    try:
+        assert spelling.unavailable_reason() == reason
+    finally:
+        spelling.unavailable_reason.cache_clear()
+
+
 def test_a_listed_word_is_not_blamed_for_a_compound_elsewhere(tmp_path: Path) -> None:
     """``docker`` is listed; ``docker-compose`` on another page must not make
     Hunspell's report of the part ``docker`` flag the listed word."""
