@@ -89,16 +89,38 @@ BAD_INPUT = {
 }
 
 
-@pytest.mark.parametrize(("argv", "message"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
-def test_bad_input_exits_2_with_a_message(argv: list[str], message: str) -> None:
-    result = run_program(*argv)
-    err = result.stderr.decode()
-    assert (result.returncode, result.stdout) == (2, b""), err
+def check_bad_input(code: int, out: str, err: str, message: str) -> None:
+    assert (code, out) == (2, ""), err
     assert message in err
     assert err.startswith("erro: ")
     assert "uso: python diagnostico.py" in err
     assert "Traceback" not in err
     assert len(err) < 400, "a huge argument is echoed in full"
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_bad_input_exits_2_with_a_message(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every case through ``main()``, the program's whole body (a fresh
+    interpreter per case cost more than the checks; the cases below run as
+    the program)."""
+    code = diagnostico.main(argv)
+    out, err = capsys.readouterr()
+    check_bad_input(code, out, err, message)
+
+
+# As a shell runs it: a missing argument, a non-ASCII one, a huge one.
+AS_A_PROGRAM = ["missing", "port_fullwidth", "port_5000_digits", "timeout_arabic"]
+
+
+@pytest.mark.parametrize("case", AS_A_PROGRAM)
+def test_bad_input_to_the_program_exits_2_with_a_message(case: str) -> None:
+    argv, message = BAD_INPUT[case]
+    result = run_program(*argv)
+    check_bad_input(
+        result.returncode, result.stdout.decode(), result.stderr.decode(), message
+    )
 
 
 @pytest.mark.parametrize(
