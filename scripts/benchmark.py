@@ -321,7 +321,7 @@ def print_lighthouse(results: dict[str, dict[str, object]] | str) -> None:
     )
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 
     def count(text: str) -> int:
@@ -340,7 +340,7 @@ def main() -> int:
     parser.add_argument("--lighthouse-runs", type=count, default=3)
     parser.add_argument("--lighthouse-reports", type=Path, default=None)
     parser.add_argument("--lighthouse-only", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.lighthouse_only:
         args.builds, args.skip_suite, args.skip_lighthouse = 1, True, False
     if args.builds == 0 and not args.skip_lighthouse:

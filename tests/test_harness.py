@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.paths import ROOT
+from scripts import benchmark
 
 GROUPED = """
 import os
@@ -72,15 +72,11 @@ def test_loadgroup_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
     ],
 )
 def test_benchmark_refuses_bad_counts_before_measuring(
-    argv: list[str], message: str
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "benchmark.py"), *argv],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    with pytest.raises(SystemExit) as exit_:
+        benchmark.main(argv)
+    assert exit_.value.code == 2
+    out, err = capsys.readouterr()
+    assert message in err
+    assert out == ""
