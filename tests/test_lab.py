@@ -8,12 +8,14 @@ variants of their rows in ``tests/scenarios.py`` (``Run(lab=...)``).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -183,6 +185,11 @@ def needs_the_lab(item: pytest.Item) -> bool:
     if callspec is not None and {"scenario", "variant"} <= set(callspec.params):
         scenario, variant = callspec.params["scenario"], callspec.params["variant"]
         return scenario.variants[variant].lab is not None
+    return _runs_in_the_lab(function)
+
+
+@functools.cache  # read once per function, not once per parameter
+def _runs_in_the_lab(function: Callable[..., object]) -> bool:
     try:
         source = inspect.getsource(function)
     except OSError:  # no source to read: nothing to say
