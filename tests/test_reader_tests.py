@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -17,6 +18,8 @@ def test_reader_fixture_file_passes(tmp_path) -> None:
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         + ["-W", "error", "--rootdir", str(tmp_path), str(copy)],
         cwd=tmp_path,
+        # pytest alone, as a reader has it: no plugin of this project's.
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import http.client
+import inspect
 import math
 import os
 import random
@@ -33,7 +34,6 @@ from redis.retry import Retry
 from recipes import connect_with_retry, is_connection_refused, proxy_for, wait_for_port
 from tests.runner import WINDOWS_REFUSAL_DELAY, situations_behind
 from tests.scenarios import LOCALHOST_BOTH, Run
-from tests.site import ROOT, SNIPPETS
 from tests.situations import LATE_START_SECONDS, LOOPBACK_V4, ipv6_available
 
 PortIn = Callable[[str], int]
@@ -62,14 +62,18 @@ def test_caught_lets_pytest_outcomes_through() -> None:
 
 
 # A probe that hangs inside caught(): pytest-timeout's signal method raises its
-# failure in the middle of the sleep, where caught() must not take it.
+# failure in the middle of the sleep, where caught() must not take it. The
+# probe holds caught()'s own source: importing this module would load every
+# client library for a test of ten lines.
 HANGING_PROBE = """
+from __future__ import annotations
+
 import time
+from collections.abc import Callable
 
 import pytest
 
-from tests.test_recipes import caught
-
+{caught}
 
 @pytest.mark.timeout(0.5, method="signal")
 def test_probe_hangs():
@@ -84,10 +88,14 @@ def test_probe_hangs():
 def test_caught_does_not_swallow_a_timeout(tmp_path: Path) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     probe = tmp_path / "test_probe.py"
-    probe.write_text(HANGING_PROBE, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(SNIPPETS)])}
+    probe.write_text(
+        HANGING_PROBE.format(caught=inspect.getsource(caught)), encoding="utf-8"
+    )
+    # pytest-timeout alone: the probe needs no other plugin.
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(probe)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        + ["-p", "pytest_timeout", str(probe)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
