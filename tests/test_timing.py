@@ -41,10 +41,10 @@ def test_cpu_wait_measures_the_turns_lost_to_busy_neighbours() -> None:
         for _ in range(3 * (os.cpu_count() or 1))
     ]
     try:
-        time.sleep(0.2)  # the loops are running
+        time.sleep(0.1)  # the loops are running
         start = time.perf_counter()
         before = cpu_wait()
-        while time.perf_counter() - start < 0.5:
+        while time.perf_counter() - start < 0.3:
             pass
         waited = cpu_wait() - before
         elapsed = time.perf_counter() - start
@@ -52,5 +52,6 @@ def test_cpu_wait_measures_the_turns_lost_to_busy_neighbours() -> None:
         for loop in loops:
             loop.kill()
             loop.wait()
-    # Waited for a good part of the time, and never longer than it.
-    assert 0.1 < waited <= elapsed
+    # Waited for a good part of the time (beside three loops per core, a
+    # thread gets a third of a core at most), and never longer than it.
+    assert 0.3 * elapsed < waited <= elapsed, (waited, elapsed)
