@@ -370,6 +370,7 @@ def test_http_proxy_is_not_used_for_https_urls(
 # bibliotecas/bancos.md, redis-py ---------------------------------------------
 
 
+@pytest.mark.order(1)  # four seconds of back-off: handed out early
 def test_redis_constructor_retries_but_from_url_does_not(
     port_in: PortIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -295,6 +295,7 @@ def printed_block(text: str, language: str) -> str:
 
 
 @pytest.mark.timeout(600)  # three pytest runs of up to 120 s each and a build
+@pytest.mark.order(0)  # the longest test: handed out first, never last alone
 def test_guide_example_with_a_new_situation_goes_end_to_end(tmp_path: Path) -> None:
     """CONTRIBUTING.md alone: add a situation, scaffold, write, include, record,
     test, build. A variant against a server that speaks no FTP is refused."""
