@@ -52,6 +52,6 @@ def test_cpu_wait_measures_the_turns_lost_to_busy_neighbours() -> None:
         for loop in loops:
             loop.kill()
             loop.wait()
-    # Waited for a good part of the time (beside three loops per core, a
-    # thread gets a third of a core at most), and never longer than it.
-    assert 0.3 * elapsed < waited <= elapsed, (waited, elapsed)
+    # Waited for most of the time (beside three loops per core, a thread gets
+    # about a quarter of a core: 70% waiting measured), never longer than it.
+    assert 0.5 * elapsed < waited <= elapsed, (waited, elapsed)
